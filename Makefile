@@ -1,0 +1,74 @@
+# futexsim - see README.md.  Targets: all check install clean distclean,
+# plus check-sanitize (the tests under ASan+UBSan in build-san/).
+
+.SUFFIXES:
+-include config.mk
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined -DFX_DEBUG=1
+endif
+
+CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) -I. -Isim -MMD -MP
+LDFLAGS_ALL = $(FX_LDFLAGS) $(SANFLAGS)
+
+LIB_SRCS := $(wildcard sim/*.c sim/lib/*.c sim/hashers/*.c sim/layouts/*.c \
+	sim/conform/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out $(TEST_SRCS),$(wildcard tests/unit/*.c))
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
+
+all: $(BUILD)/futexsim
+
+config.mk config.h: configure
+	./configure
+
+$(BUILD)/obj/%.o: %.c config.mk config.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libfutexsim.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/futexsim: $(BUILD)/obj/sim/cli/main.o $(BUILD)/libfutexsim.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(FX_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(BUILD)/libfutexsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(FX_LIBS)
+
+$(BUILD)/obj/tests/%.o: CFLAGS_ALL += $(CMOCKA_CFLAGS) -Itests/unit
+
+tests: $(TEST_BINS)
+
+# The whole test suite: unit tests (cmocka), then the conformance harness
+# (every scenario on the live kernel and on the model, plus the seeded
+# random differential run).
+check: $(BUILD)/futexsim $(TEST_BINS)
+	@scripts/run-tests.sh $(BUILD)
+
+check-sanitize:
+	$(MAKE) BUILD=build-san SANITIZE=1 check
+
+install: $(BUILD)/futexsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/futexsim/scenarios
+	install -m 755 $(BUILD)/futexsim $(DESTDIR)$(PREFIX)/bin/futexsim
+	install -m 644 tests/conform/*.fxs $(DESTDIR)$(PREFIX)/share/futexsim/scenarios/
+
+clean:
+	rm -rf build build-san
+
+distclean: clean
+	rm -f config.mk config.h
+
+.PHONY: all tests check check-sanitize install clean distclean
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/sim/cli/main.d $(TEST_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

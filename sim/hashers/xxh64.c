@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xxh64.c - XXH64 (Yann Collet, xxHash, github.com/Cyan4973/xxHash), taken
+ * from the system libxxhash: the reference implementation, not a port.
+ *
+ * Key folding: XXH64 of the key bytes K of fold.h (LE32 of every key word,
+ * then LE32(initval)), so hash_key(w, n, iv, seed) == hash_bytes(K, 4n + 4,
+ * seed).  Keys longer than FXH_BUF_WORDS words go through the streaming
+ * API, which gives the same value as the one-shot call.
+ *
+ * Seed: XXH64's own 64-bit seed, unchanged.
+ */
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
+#include "hasher.h"
+#include "fold.h"
+
+static uint64_t xxh64_bytes(const void *data, size_t len, uint64_t seed)
+{
+	return XXH64(data, len, seed);
+}
+
+static uint64_t xxh64_key(const uint32_t *words, unsigned nwords,
+			  uint32_t initval, uint64_t seed)
+{
+	uint8_t buf[4 * FXH_BUF_WORDS];
+	size_t nk = (size_t)nwords + 1;
+	XXH64_state_t st;
+
+	if (nk <= FXH_BUF_WORDS)
+		return XXH64(buf, fxh_key_bytes(buf, words, nwords, initval, 0, nk),
+			     seed);
+
+	(void)XXH64_reset(&st, seed);
+	for (size_t i = 0; i < nk; i += FXH_BUF_WORDS) {
+		size_t cnt = nk - i < FXH_BUF_WORDS ? nk - i : FXH_BUF_WORDS;
+
+		(void)XXH64_update(&st, buf,
+				   fxh_key_bytes(buf, words, nwords, initval, i, cnt));
+	}
+	return XXH64_digest(&st);
+}
+
+const struct fx_hasher fx_hasher_xxh64 = {
+	.name = "xxh64",
+	.summary = "XXH64 (libxxhash) of the key bytes",
+	.out_bits = 64,
+	.hash_key = xxh64_key,
+	.hash_bytes = xxh64_bytes,
+};

@@ -80,6 +80,7 @@ int plist_check(const struct plist_head *head)
 {
 	const struct list_head *l;
 	const struct plist_node *prev = NULL, *n;
+	unsigned prios = 0, reps = 0;
 
 	for (l = head->node_list.next; l != &head->node_list; l = l->next) {
 		if (l->next->prev != l || l->prev->next != l)
@@ -87,21 +88,31 @@ int plist_check(const struct plist_head *head)
 		n = list_entry(l, struct plist_node, node_list);
 		if (prev && prev->prio > n->prio)
 			return -EUCLEAN;
-		/* Exactly the first node of each prio is on prio_list. */
-		if ((!prev || prev->prio != n->prio) == list_empty(&n->prio_list))
-			return -EUCLEAN;
-		if (!list_empty(&n->prio_list)) {
-			const struct plist_node *pn;
-
-			pn = list_entry(n->prio_list.next, struct plist_node,
-					prio_list);
-			if (pn != n && pn->prio <= n->prio &&
-			    pn != plist_first(head))
-				return -EUCLEAN;
+		if (!prev || prev->prio != n->prio) {
+			prios++;
+		} else if (!list_empty(&n->prio_list)) {
+			return -EUCLEAN;	/* only the first of a prio */
 		}
 		prev = n;
 	}
-	return 0;
+	if (prios < 2)
+		return 0;	/* a ring of one is self-linked */
+	/* Walk the prio_list ring from the first node: it must visit the
+	 * first node of every prio, in ascending order, and close. */
+	n = plist_first(head);
+	do {
+		const struct plist_node *next;
+
+		next = list_entry(n->prio_list.next, struct plist_node,
+				  prio_list);
+		if (next->prio_list.prev != &n->prio_list)
+			return -EUCLEAN;
+		if (next != plist_first(head) && next->prio <= n->prio)
+			return -EUCLEAN;
+		reps++;
+		n = next;
+	} while (n != plist_first(head) && reps <= prios);
+	return reps == prios ? 0 : -EUCLEAN;
 }
 
 unsigned plist_count(const struct plist_head *head)

@@ -346,9 +346,13 @@ void fx_rt_task_prio_changed(struct fx_task *t);
 void fx_exit_robust_list(struct fx_task *t);
 
 /* ---- invariant checks (futex_check.c) ---- */
+void fx_core_check_or_die(struct fx_core *core, const char *file, int line);
+/* fx_waitwake_check_task - wait/waitv sleepers are queued (waitwake.c) */
+int fx_waitwake_check_task(struct fx_task *t);
+/* fx_pi_check - pi_state/rt-mutex invariants (futex_pi.c); 0 or -EUCLEAN */
+int fx_pi_check(struct fx_core *core);
 #if FX_DEBUG
 #define FX_CHECK(core) fx_core_check_or_die(core, __FILE__, __LINE__)
-void fx_core_check_or_die(struct fx_core *core, const char *file, int line);
 #else
 #define FX_CHECK(core) ((void)0)
 #endif

@@ -29,6 +29,9 @@
 #define FXC_MAX_WAITV	128
 #define FXC_TID_BASE	0x100	/* canonical TID of thread i: BASE + i */
 #define FXC_TID_UNKNOWN	0x3ffffff0
+/* special fxc_addr.raw values (futex < 0); delta is added to them */
+#define FXC_RAW_UNMAPPED	1	/* a page the runners keep unmapped */
+#define FXC_RAW_PROT_NONE	2	/* a PROT_NONE page in every process */
 
 enum fxc_map_kind {
 	FXC_MAP_ANON_PRIVATE,	/* mmap(MAP_PRIVATE|MAP_ANONYMOUS) */

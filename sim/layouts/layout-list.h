@@ -6,3 +6,5 @@
 FX_LAYOUT(private)
 FX_LAYOUT(pernode)
 FX_LAYOUT(global)
+FX_LAYOUT(liteos)
+FX_LAYOUT(perfutex)

@@ -14,7 +14,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined -DFX_DEBUG=1
 endif
 
-CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) -I. -Isim -MMD -MP
+CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) $(EXTRA_CFLAGS) -I. -Isim -MMD -MP
 LDFLAGS_ALL = $(FX_LDFLAGS) $(SANFLAGS)
 
 LIB_SRCS := $(wildcard sim/*.c sim/lib/*.c sim/hashers/*.c sim/layouts/*.c \
@@ -58,13 +58,42 @@ check: $(BUILD)/futexsim $(TEST_BINS)
 check-sanitize:
 	$(MAKE) BUILD=build-san SANITIZE=1 check
 
+# Simulator benchmarks (docs/bench.md): Google Benchmark runners, C++ TUs in
+# bench/ that call the C code directly.  Speed is measured here, never in
+# "make check".
+BENCH_CXXFLAGS = $(FX_CXXFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) -I. -Isim -Ibench -MMD -MP
+
+$(BUILD)/obj/bench/%.o: bench/%.cc config.mk config.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(BENCH_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/bench/hash_bench: $(BUILD)/obj/bench/hash_bench.o $(BUILD)/obj/bench/jhash2_ref.o $(BUILD)/libfutexsim.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(GBENCH_LIBS) $(FX_LIBS)
+
+ifeq ($(HAVE_GBENCH),yes)
+bench-hash: $(BUILD)/bench/hash_bench
+	@scripts/bench-hash.sh $(BUILD)/bench/hash_bench
+else
+bench-hash:
+	@echo "bench-hash: skipped: Google Benchmark was not found by ./configure" \
+	      "(HAVE_GBENCH = $(HAVE_GBENCH)); install it (Debian: libbenchmark-dev)" \
+	      "and run ./configure again"
+endif
+
+# All simulator benchmarks; more simulator benchmarks join it later.
+sim-bench: bench-hash
+
+.PHONY: bench-hash sim-bench
+-include $(BUILD)/obj/bench/hash_bench.d $(BUILD)/obj/bench/jhash2_ref.d
+
 install: $(BUILD)/futexsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/futexsim/scenarios
 	install -m 755 $(BUILD)/futexsim $(DESTDIR)$(PREFIX)/bin/futexsim
 	install -m 644 tests/conform/*.fxs $(DESTDIR)$(PREFIX)/share/futexsim/scenarios/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-werror
 
 distclean: clean
 	rm -f config.mk config.h

@@ -223,18 +223,12 @@ static bool range_ok(uint64_t addr, uint64_t len)
 	       addr + len <= FX_TASK_SIZE;
 }
 
-int fx_mmap(struct fx_mm *mm, uint64_t addr, uint64_t len, int prot,
-	    int flags, struct fx_file *file, uint64_t off)
+/* vma_new - a VMA for the free range [addr, addr+len), not yet linked. */
+static int vma_new(struct fx_mm *mm, uint64_t addr, uint64_t len, int prot,
+		   int flags, struct fx_vma **out)
 {
-	int type = flags & (FX_MAP_SHARED | FX_MAP_PRIVATE);
-	bool anon = flags & FX_MAP_ANON;
 	struct fx_vma *v;
 
-	len = (len + FX_PAGE_SIZE - 1) & FX_PAGE_MASK;
-	if (!range_ok(addr, len) || (off & ~FX_PAGE_MASK) ||
-	    (type != FX_MAP_SHARED && type != FX_MAP_PRIVATE) ||
-	    anon == (file != NULL) || (prot & ~(FX_PROT_READ | FX_PROT_WRITE)))
-		return -EINVAL;
 	for (uint64_t a = addr; a < addr + len; a += FX_PAGE_SIZE)
 		if (fx_find_vma(mm, a))
 			return -EINVAL;
@@ -247,6 +241,27 @@ int fx_mmap(struct fx_mm *mm, uint64_t addr, uint64_t len, int prot,
 	v->flags = flags;
 	v->mpol_mode = FX_MPOL_DEFAULT;
 	v->mpol_node = FX_NO_NODE;
+	list_init(&v->node);
+	*out = v;
+	return 0;
+}
+
+int fx_mmap(struct fx_mm *mm, uint64_t addr, uint64_t len, int prot,
+	    int flags, struct fx_file *file, uint64_t off)
+{
+	int type = flags & (FX_MAP_SHARED | FX_MAP_PRIVATE);
+	bool anon = flags & FX_MAP_ANON;
+	struct fx_vma *v;
+	int ret;
+
+	len = (len + FX_PAGE_SIZE - 1) & FX_PAGE_MASK;
+	if (!range_ok(addr, len) || (off & ~FX_PAGE_MASK) ||
+	    (type != FX_MAP_SHARED && type != FX_MAP_PRIVATE) ||
+	    anon == (file != NULL) || (prot & ~(FX_PROT_READ | FX_PROT_WRITE)))
+		return -EINVAL;
+	ret = vma_new(mm, addr, len, prot, flags, &v);
+	if (ret)
+		return ret;
 	if (anon && type == FX_MAP_PRIVATE) {
 		v->obj = mobj_new(NULL);
 	} else if (anon) {
@@ -269,7 +284,6 @@ int fx_mmap(struct fx_mm *mm, uint64_t addr, uint64_t len, int prot,
 		free(v);
 		return -ENOMEM;
 	}
-	list_init(&v->node);
 	vma_insert(mm, v);
 	return 0;
 }
@@ -278,27 +292,18 @@ int fx_mmap_share(struct fx_mm *dst, uint64_t addr, struct fx_mm *src,
 		  uint64_t src_addr, uint64_t len, int prot)
 {
 	struct fx_vma *sv = fx_find_vma(src, src_addr), *v;
+	int ret;
 
 	len = (len + FX_PAGE_SIZE - 1) & FX_PAGE_MASK;
 	if (!sv || !(sv->flags & FX_MAP_SHARED) || !range_ok(addr, len) ||
 	    (src_addr & ~FX_PAGE_MASK) || src_addr + len > sv->end)
 		return -EINVAL;
-	for (uint64_t a = addr; a < addr + len; a += FX_PAGE_SIZE)
-		if (fx_find_vma(dst, a))
-			return -EINVAL;
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	v->start = addr;
-	v->end = addr + len;
-	v->prot = prot;
-	v->flags = sv->flags;
+	ret = vma_new(dst, addr, len, prot, sv->flags, &v);
+	if (ret)
+		return ret;
 	v->obj = sv->obj;
 	v->obj->refcount++;
 	v->pgoff = sv->pgoff + (src_addr - sv->start) / FX_PAGE_SIZE;
-	v->mpol_mode = FX_MPOL_DEFAULT;
-	v->mpol_node = FX_NO_NODE;
-	list_init(&v->node);
 	vma_insert(dst, v);
 	return 0;
 }

@@ -80,6 +80,9 @@ struct fx_hb *fx_nodetab_bucket(struct fx_core *core, struct fx_nodetab *nt,
 				const union fx_key *key,
 				struct fx_hash_info *info);
 void fx_nodetab_visit(struct fx_nodetab *nt, fx_hb_visit_fn fn, void *arg);
+/* init/fini of layouts whose whole state is one struct fx_nodetab */
+int fx_nodetab_layout_init(struct fx_core *core, void **state);
+void fx_nodetab_layout_fini(struct fx_core *core, void *state);
 /* the kernel's 6.16+ size rule for one node's table */
 unsigned fx_kernel_hashsize(unsigned ncpus, unsigned nnodes);
 

@@ -121,3 +121,29 @@ void fx_nodetab_visit(struct fx_nodetab *nt, fx_hb_visit_fn fn, void *arg)
 		for (unsigned i = 0; i < nt->size; i++)
 			fn(&nt->tab[n][i], arg);
 }
+
+/* fx_nodetab_layout_init - init() of a layout whose state is one nodetab
+ * sized by the kernel's rule (or cfg.hash_slots). */
+int fx_nodetab_layout_init(struct fx_core *core, void **state)
+{
+	struct fx_nodetab *nt = calloc(1, sizeof(*nt));
+	unsigned size = core->cfg.hash_slots ? core->cfg.hash_slots :
+			fx_kernel_hashsize(core->cfg.ncpus, core->cfg.nnodes);
+	int ret;
+
+	if (!nt)
+		return -ENOMEM;
+	ret = fx_nodetab_init(nt, core->cfg.nnodes, size);
+	if (ret) {
+		free(nt);
+		return ret;
+	}
+	*state = nt;
+	return 0;
+}
+
+void fx_nodetab_layout_fini(struct fx_core *core, void *state)
+{
+	fx_nodetab_fini(state);
+	free(state);
+}

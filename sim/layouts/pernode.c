@@ -9,33 +9,7 @@
  * The node is the FUTEX2_NUMA word's node, or (hash >> hashshift) % nodes.
  * One cache line per bucket; no refcount; never resized.
  */
-#include <stdlib.h>
-
 #include "layout.h"
-
-static int pernode_init(struct fx_core *core, void **state)
-{
-	struct fx_nodetab *nt = calloc(1, sizeof(*nt));
-	unsigned size = core->cfg.hash_slots ? core->cfg.hash_slots :
-			fx_kernel_hashsize(core->cfg.ncpus, core->cfg.nnodes);
-	int ret;
-
-	if (!nt)
-		return -ENOMEM;
-	ret = fx_nodetab_init(nt, core->cfg.nnodes, size);
-	if (ret) {
-		free(nt);
-		return ret;
-	}
-	*state = nt;
-	return 0;
-}
-
-static void pernode_fini(struct fx_core *core, void *state)
-{
-	fx_nodetab_fini(state);
-	free(state);
-}
 
 static struct fx_hb *pernode_bucket(struct fx_core *core, void *state,
 				    const union fx_key *key, struct fx_mm *mm,
@@ -74,8 +48,8 @@ static void pernode_describe(struct fx_core *core, void *state, FILE *out,
 const struct fx_layout_ops fx_layout_pernode = {
 	.name = "pernode",
 	.summary = "per-node global tables of Linux 6.16+, no private hash",
-	.init = pernode_init,
-	.fini = pernode_fini,
+	.init = fx_nodetab_layout_init,
+	.fini = fx_nodetab_layout_fini,
 	.bucket = pernode_bucket,
 	.for_each_bucket = pernode_visit,
 	.describe = pernode_describe,

@@ -38,30 +38,6 @@ struct phash {
 	struct fx_hb *tab;
 };
 
-static int private_init(struct fx_core *core, void **state)
-{
-	struct fx_nodetab *nt = calloc(1, sizeof(*nt));
-	unsigned size = core->cfg.hash_slots ? core->cfg.hash_slots :
-			fx_kernel_hashsize(core->cfg.ncpus, core->cfg.nnodes);
-	int ret;
-
-	if (!nt)
-		return -ENOMEM;
-	ret = fx_nodetab_init(nt, core->cfg.nnodes, size);
-	if (ret) {
-		free(nt);
-		return ret;
-	}
-	*state = nt;
-	return 0;
-}
-
-static void private_fini(struct fx_core *core, void *state)
-{
-	fx_nodetab_fini(state);
-	free(state);
-}
-
 static bool key_is_private(const union fx_key *key)
 {
 	return !(key->both.offset & (FX_FUT_OFF_INODE | FX_FUT_OFF_MMSHARED));
@@ -235,8 +211,8 @@ static void private_describe(struct fx_core *core, void *state, FILE *out,
 const struct fx_layout_ops fx_layout_private = {
 	.name = "private",
 	.summary = "Linux 6.16+ default: process-private hash + per-node tables",
-	.init = private_init,
-	.fini = private_fini,
+	.init = fx_nodetab_layout_init,
+	.fini = fx_nodetab_layout_fini,
 	.bucket = private_bucket,
 	.mm_fini = private_mm_fini,
 	.thread_new = private_thread_new,

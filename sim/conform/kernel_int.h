@@ -9,8 +9,15 @@
  *
  *   caller --fork--> M (scenario process 0, "the orchestrator")
  *                    |-- scenario threads of process 0 (pthreads)
- *                    |--fork--> process 1: control thread + its threads
+ *                    |--fork--> process 1: its initial thread is its first
+ *                    |          scenario thread; the others are pthreads
  *                    `--fork--> process k ...
+ *
+ * A process other than M has no runner thread: its initial thread runs
+ * its first scenario thread's steps (a process without scenario threads
+ * keeps a bare control loop).  Process commands (mprotect, spawn) go to
+ * an idle scenario thread of the process as FXK_T_PCMD; signals need no
+ * command (SIGUSR1 has a handler without SA_RESTART, SIGUSR2 one with).
  *
  * M owns everything; the caller only waits for M (with a stall watchdog)
  * and copies the trace out of a MAP_SHARED result area.  Killing M's
@@ -33,6 +40,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "conform/scenario.h"
@@ -66,15 +74,18 @@
 #define FXK_NR_FUTEX_WAKE	454
 #define FXK_NR_FUTEX_WAIT	455
 #define FXK_NR_FUTEX_REQUEUE	456
+#define FXK_NR_GET_ROBUST_LIST	274
+#define FXK_SIG_NORESTART	SIGUSR1	/* handler without SA_RESTART */
+#define FXK_SIG_RESTART		SIGUSR2	/* handler with SA_RESTART */
 
 enum fxk_tcmd {
 	FXK_T_CALL = 1,		/* run step ->step's call */
 	FXK_T_EXIT,		/* syscall(SYS_exit, 0) */
+	FXK_T_PCMD,		/* run process command ->pcmd(->parg) */
 };
 
 enum fxk_pcmd {
 	FXK_P_SYNC_PROT = 1,	/* mprotect held mappings to ctl->prot[] */
-	FXK_P_SIGACT,		/* SIGUSR1 handler with sa_flags = arg */
 	FXK_P_SPAWN,		/* start scenario thread arg */
 };
 
@@ -100,6 +111,8 @@ struct fxk_tslot {
 	int cmd;			/* enum fxk_tcmd */
 	int step;			/* step index for FXK_T_CALL */
 	int64_t to_ns;			/* length of an FXC_TO_EXPIRE timeout */
+	int pcmd, parg;			/* FXK_T_PCMD: enum fxk_pcmd, arg */
+	uint64_t robust_head;		/* head registered by a robust step */
 	long ret;			/* value or -errno */
 	int err;			/* enum fxk_terr, or errno if FAILED */
 	_Atomic int state;		/* enum fxk_tstate */
@@ -156,8 +169,9 @@ uint32_t fxk_tid_canon(const struct fxc_scenario *sc,
 bool fxk_step_expires(const struct fxc_step *st);
 int fxk_spawn(int t);
 int fxk_sync_prot(void);
-int fxk_sigact(int flags);
+int fxk_sigact(int sig, int flags);
 void fxk_sigusr1(int sig);
+long fxk_pcmd_run(int cmd, int arg);
 void fxk_child_main(int proc) __attribute__((noreturn));
 long fxk_sys(long nr, long a, long b, long c, long d, long e, long f);
 int64_t fxk_now_ns(void);

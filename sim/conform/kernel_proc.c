@@ -15,9 +15,13 @@
  * thread waits on &ctl->t[t].cmd_seq, which no scenario address can be.
  *
  * Processes other than M run fxk_child_main(): they drop the mappings they
- * do not hold, start their non-lazy threads in index order and then serve
- * commands (mprotect, sigaction, spawn) from M on their own control word,
- * until M kills them.  Every call goes through raw syscall(2).
+ * do not hold, start their non-lazy threads other than the first in index
+ * order, and then the initial thread becomes the process's first scenario
+ * thread (so a process with one scenario thread is single-threaded).
+ * Every scenario thread also runs process commands (mprotect, spawn) that
+ * M hands it while it is idle.  A process without scenario threads serves
+ * them on its own control word instead.  Every call goes through raw
+ * syscall(2).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -361,10 +365,12 @@ static long fxk_call_robust(int t, const struct fxc_step *st, int *err)
 	const struct fxc_robust *r = &st->robust;
 	struct fxk_rhead *h = &fxk_heads[t];
 	uint64_t off = FXK_SHADOW_OFF + (uint64_t)t * FXK_SHADOW_STRIDE;
-	uint64_t ent[8], link[8], head = (uint64_t)(uintptr_t)h;
+	uint64_t ent[FXC_ROBUST_MAX], link[FXC_ROBUST_MAX];
+	uint64_t head = (uint64_t)(uintptr_t)h;
 	int n = r->nent, k, j;
+	long ret;
 
-	if (n < 0 || n > 8)
+	if (n < 0 || n > FXC_ROBUST_MAX)
 		goto bad;
 	for (k = 0; k < n; k++) {
 		if (r->futex[k] < 0 || r->futex[k] >= sc->nfutexes)
@@ -409,10 +415,46 @@ static long fxk_call_robust(int t, const struct fxc_step *st, int *err)
 		}
 		h->pending = p | (pi ? 1 : 0);
 	}
-	return fxk_sys(SYS_set_robust_list, (long)h, (long)r->len, 0, 0, 0, 0);
+	ret = fxk_sys(SYS_set_robust_list, (long)h, (long)r->len, 0, 0, 0, 0);
+	if (!ret)
+		fxk_self.ctl->t[t].robust_head = head;
+	return ret;
 bad:
 	*err = FXK_TERR_BAD_STEP;
 	return -EINVAL;
+}
+
+/*
+ * fxk_call_get_robust - get_robust_list(pid, &head, &len) by thread @t,
+ * canonicalised: -errno, or 0 if head is what the target registered with
+ * a robust step (NULL if none: fxk_thread_main cleared glibc's list) and
+ * len is 24, else 1.
+ */
+static long fxk_call_get_robust(int t, const struct fxc_step *st, int *err)
+{
+	const struct fxk_ctl *ctl = fxk_self.ctl;
+	int x = st->pid_thread, pid = 0;
+	uint64_t head = 0, len = 0, want;
+	long ret;
+
+	if (x == FXC_PID_SELF) {
+		x = t;
+	} else if (x == FXC_PID_UNKNOWN) {
+		pid = (int)FXC_TID_UNKNOWN;	/* above PID_MAX_LIMIT */
+	} else if (x >= 0 && x < fxk_self.sc->nthreads) {
+		pid = atomic_load(&ctl->t[x].tid);
+		if (!pid)
+			pid = (int)FXK_TID_PLACEHOLDER(x);
+	} else {
+		*err = FXK_TERR_BAD_STEP;
+		return -EINVAL;
+	}
+	ret = fxk_sys(FXK_NR_GET_ROBUST_LIST, pid, (long)&head, (long)&len,
+		      0, 0, 0);
+	if (ret < 0)
+		return ret;
+	want = x >= 0 ? ctl->t[x].robust_head : 0;
+	return head == want && len == FX_ROBUST_LIST_HEAD_LEN ? 0 : 1;
 }
 
 /* fxk_call - run step @st's call in scenario thread @t; -errno on error */
@@ -458,6 +500,8 @@ static long fxk_call(int t, const struct fxc_step *st, int *err)
 			       (long)st->val2, (long)st->val3, 0, 0);
 	case FXC_STEP_SET_ROBUST:
 		return fxk_call_robust(t, st, err);
+	case FXC_STEP_GET_ROBUST:
+		return fxk_call_get_robust(t, st, err);
 	case FXC_STEP_STORE:
 		return fxk_call_store(st);
 	default:
@@ -466,22 +510,47 @@ static long fxk_call(int t, const struct fxc_step *st, int *err)
 	}
 }
 
+/* fxk_pcmd_run - a process command, run by any thread of this process */
+long fxk_pcmd_run(int cmd, int arg)
+{
+	switch (cmd) {
+	case FXK_P_SYNC_PROT:
+		return fxk_sync_prot();
+	case FXK_P_SPAWN:
+		return fxk_spawn(arg);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * fxk_thread_main - body of scenario thread @t (a pthread, or a child
+ * process's initial thread): set its policy explicitly (a clone inherits
+ * its creator's), drop glibc's robust list (a scenario thread has none
+ * until a robust step, as in the model), then serve commands forever.
+ */
 static void *fxk_thread_main(void *arg)
 {
 	int t = (int)(intptr_t)arg;
 	struct fxk_tslot *s = &fxk_self.ctl->t[t];
 	const struct fxc_thread *th = &fxk_self.sc->threads[t];
+	struct sched_param sp = { .sched_priority = 0 };
+	int policy = SCHED_OTHER;
 	uint32_t seen, seq;
 
 	if (th->policy == FX_SCHED_FIFO || th->policy == FX_SCHED_RR) {
-		struct sched_param sp = { .sched_priority = th->rt_prio };
-
-		if (sched_setscheduler(0, th->policy, &sp)) {
+		policy = th->policy;
+		sp.sched_priority = th->rt_prio;
+	}
+	if (sched_getscheduler(0) != policy || policy != SCHED_OTHER) {
+		if (sched_setscheduler(0, policy, &sp)) {
 			s->err = errno;
 			atomic_store(&s->state, FXK_TS_FAILED);
 			return NULL;
 		}
 	}
+	fxk_sys(SYS_set_robust_list, 0, FX_ROBUST_LIST_HEAD_LEN, 0, 0, 0, 0);
+	s->robust_head = 0;
 	atomic_store(&s->tid, (int)syscall(SYS_gettid));
 	seen = atomic_load(&s->cmd_seq);
 	atomic_store(&s->state, FXK_TS_READY);
@@ -492,7 +561,11 @@ static void *fxk_thread_main(void *arg)
 		seen = seq;
 		if (s->cmd == FXK_T_EXIT)
 			syscall(SYS_exit, 0);
-		s->ret = fxk_call(t, &fxk_self.sc->steps[s->step], &s->err);
+		if (s->cmd == FXK_T_PCMD)
+			s->ret = fxk_pcmd_run(s->pcmd, s->parg);
+		else
+			s->ret = fxk_call(t, &fxk_self.sc->steps[s->step],
+					  &s->err);
 		atomic_store(&s->done_seq, seq);
 	}
 	return NULL;
@@ -537,7 +610,7 @@ int fxk_sync_prot(void)
 	return 0;
 }
 
-int fxk_sigact(int flags)
+int fxk_sigact(int sig, int flags)
 {
 	struct sigaction sa;
 
@@ -545,12 +618,14 @@ int fxk_sigact(int flags)
 	sa.sa_handler = fxk_sigusr1;
 	sa.sa_flags = flags;
 	sigemptyset(&sa.sa_mask);
-	return sigaction(SIGUSR1, &sa, NULL) ? -errno : 0;
+	return sigaction(sig, &sa, NULL) ? -errno : 0;
 }
 
 /*
  * fxk_child_main - scenario process @proc (> 0), just forked from M.
- * Dies with M (PDEATHSIG) or when M kills it; never returns.
+ * Dies with M (PDEATHSIG) or when M kills it; never returns.  Its initial
+ * thread starts the process's other non-lazy threads in index order and
+ * then becomes its first scenario thread.
  */
 void fxk_child_main(int proc)
 {
@@ -558,7 +633,7 @@ void fxk_child_main(int proc)
 	struct fxk_pslot *p = &fxk_self.ctl->p[proc];
 	pid_t m = atomic_load(&fxk_self.ctl->p[0].pid);
 	uint32_t seen = 0, seq;
-	int i;
+	int i, first = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != m)
@@ -569,28 +644,24 @@ void fxk_child_main(int proc)
 		if (!fxk_holds(sc, i, proc))
 			munmap((void *)(uintptr_t)FXK_MAP_ADDR(i),
 			       (size_t)sc->maps[i].pages * FXK_PAGE);
-	for (i = 0; i < sc->nthreads; i++)
-		if (sc->threads[i].proc == proc && !sc->lazy[i])
+	for (i = 0; i < sc->nthreads; i++) {
+		if (sc->threads[i].proc != proc)
+			continue;
+		if (first < 0)
+			first = i;	/* never lazy (the parser checks) */
+		else if (!sc->lazy[i])
 			fxk_spawn(i);
+	}
+	if (first >= 0) {
+		fxk_thread_main((void *)(intptr_t)first);
+		_exit(1);	/* could not set its policy: M reports it */
+	}
 	for (;;) {
 		while ((seq = atomic_load(&p->cmd_seq)) == seen)
 			syscall(SYS_futex, &p->cmd_seq, FXK_FUTEX_WAIT, seen,
 				NULL, NULL, 0);
 		seen = seq;
-		switch (p->cmd) {
-		case FXK_P_SYNC_PROT:
-			p->ret = fxk_sync_prot();
-			break;
-		case FXK_P_SIGACT:
-			p->ret = fxk_sigact(p->arg);
-			break;
-		case FXK_P_SPAWN:
-			p->ret = fxk_spawn(p->arg);
-			break;
-		default:
-			p->ret = -EINVAL;
-			break;
-		}
+		p->ret = fxk_pcmd_run(p->cmd, p->arg);
 		atomic_store(&p->done_seq, seq);
 	}
 }

@@ -5,9 +5,10 @@
  *
  *   1. maps the special pages and every mapping at its fixed address
  *      (kernel_int.h), SIGUSR1 handler installed, control block shared;
- *   2. forks processes 1..n-1 (they drop mappings they do not hold and
- *      start their non-lazy threads in index order), then starts its own
- *      non-lazy threads in index order;
+ *   2. forks processes 1..n-1 (they drop mappings they do not hold, start
+ *      their non-lazy threads but the first in index order, and their
+ *      initial thread becomes the first), then starts its own non-lazy
+ *      threads in index order;
  *   3. writes the futex init values (canonical TIDs made real), applies
  *      the initial protections everywhere;
  *   4. runs the steps; after each one it settles and records the returns
@@ -142,11 +143,17 @@ static int fxk_validate(struct fxk_run *r)
 		if (sc->futexes[i].map < 0 || sc->futexes[i].map >= sc->nmaps)
 			return fxk_fail(r, "futex %s: bad mapping",
 					sc->futexes[i].name);
-	for (i = 0; i < sc->nthreads; i++)
+	for (i = 0; i < sc->nthreads; i++) {
 		if (sc->threads[i].proc < 0 ||
 		    sc->threads[i].proc >= sc->nprocs)
 			return fxk_fail(r, "thread %s: bad process",
 					sc->threads[i].name);
+		if (sc->lazy[i] && fxc_initial_thread(sc, i))
+			return fxk_fail(r, "thread %s: the initial thread of "
+					"process %s cannot be lazy",
+					sc->threads[i].name,
+					sc->procs[sc->threads[i].proc]);
+	}
 	return 0;
 }
 
@@ -210,25 +217,90 @@ static int fxk_setup_maps(struct fxk_run *r)
 	return 0;
 }
 
-/* fxk_pcmd - have process @k (> 0) run a command; its result in @ret */
+/* does process @k (> 0) have scenario threads (its initial thread is one)? */
+static bool fxk_has_threads(struct fxk_run *r, int k)
+{
+	int t;
+
+	for (t = 0; t < r->sc->nthreads; t++)
+		if (r->sc->threads[t].proc == k)
+			return true;
+	return false;
+}
+
+/* a running scenario thread of process @k, preferring idle ones (lowest
+ * index), or -1 if none runs (every thread exited: the process is gone) */
+static int fxk_live_thread(struct fxk_run *r, int k, bool idle)
+{
+	int t;
+
+	for (t = 0; t < r->sc->nthreads; t++)
+		if (r->sc->threads[t].proc == k &&
+		    atomic_load(&r->ctl->t[t].state) == FXK_TS_READY &&
+		    (!idle || !r->inflight[t]))
+			return t;
+	return -1;
+}
+
+/* has process @k (> 0) ended (all its scenario threads exited)? */
+static bool fxk_proc_gone(struct fxk_run *r, int k)
+{
+	return k > 0 && fxk_has_threads(r, k) && fxk_live_thread(r, k, false) < 0;
+}
+
+/* a TID through which process @k's memory can be read: its pid unless the
+ * initial thread has exited (a zombie leader has no mm) */
+static pid_t fxk_mem_tid(struct fxk_run *r, int k)
+{
+	int t = k > 0 ? fxk_live_thread(r, k, false) : -1;
+
+	return t >= 0 ? atomic_load(&r->ctl->t[t].tid) : r->pid[k];
+}
+
+static void fxk_issue(struct fxk_run *r, int t, int cmd, int step);
+
+/*
+ * fxk_pcmd - have process @k (> 0) run a command; its result in @ret.
+ * An idle scenario thread of the process runs it; a process without
+ * scenario threads runs it on its control word.
+ */
 static int fxk_pcmd(struct fxk_run *r, int k, int cmd, int arg, long *ret)
 {
 	struct fxk_pslot *p = &r->ctl->p[k];
-	uint32_t seq = atomic_load(&p->cmd_seq) + 1;
+	_Atomic uint32_t *done = &p->done_seq;
 	int64_t deadline = fxk_now_ns() + FXK_SETTLE_NS;
+	uint32_t seq;
 	unsigned n;
+	int t = -1;
 
-	p->cmd = cmd;
-	p->arg = arg;
-	atomic_store(&p->cmd_seq, seq);
-	syscall(SYS_futex, &p->cmd_seq, FXK_FUTEX_WAKE, 1, NULL, NULL, 0);
-	for (n = 0; atomic_load(&p->done_seq) != seq; n++) {
+	if (fxk_has_threads(r, k)) {
+		t = fxk_live_thread(r, k, true);
+		if (t < 0)
+			return fxk_fail(r, "process %s has no idle thread to "
+					"run a %s (its threads are all blocked "
+					"or gone)", r->sc->procs[k],
+					cmd == FXK_P_SPAWN ? "spawn" :
+					"mprotect");
+		r->ctl->t[t].pcmd = cmd;
+		r->ctl->t[t].parg = arg;
+		fxk_issue(r, t, FXK_T_PCMD, r->step);
+		seq = r->seq[t];
+		done = &r->ctl->t[t].done_seq;
+	} else {
+		seq = atomic_load(&p->cmd_seq) + 1;
+		p->cmd = cmd;
+		p->arg = arg;
+		atomic_store(&p->cmd_seq, seq);
+		syscall(SYS_futex, &p->cmd_seq, FXK_FUTEX_WAKE, 1, NULL, NULL,
+			0);
+	}
+	for (n = 0; atomic_load(done) != seq; n++) {
 		if (fxk_now_ns() > deadline)
 			return fxk_fail(r, "process %s does not answer",
 					r->sc->procs[k]);
 		fxk_pause(n);
 	}
-	*ret = p->ret;
+	*ret = t >= 0 ? r->ctl->t[t].ret : p->ret;
 	return 0;
 }
 
@@ -240,7 +312,8 @@ static int fxk_prot_all(struct fxk_run *r, int map)
 	int k;
 
 	for (k = 0; k < sc->nprocs; k++) {
-		if (map >= 0 && !fxk_holds(sc, map, k))
+		if ((map >= 0 && !fxk_holds(sc, map, k)) ||
+		    fxk_proc_gone(r, k))
 			continue;
 		if (k == 0)
 			ret = fxk_sync_prot();
@@ -328,7 +401,8 @@ static int fxk_write_init(struct fxk_run *r)
 			if (!fxk_holds(sc, fu->map, k) ||
 			    (m->kind == FXC_MAP_ANON_SHARED && k != m->proc))
 				continue;
-			if (process_vm_writev(r->pid[k], &lo, 1, &re, 1, 0) != 4)
+			if (process_vm_writev(fxk_mem_tid(r, k), &lo, 1, &re, 1,
+					      0) != 4)
 				return fxk_fail(r, "futex %s: init write: %s",
 						fu->name, strerror(errno));
 		}
@@ -355,7 +429,8 @@ static int fxk_setup(struct fxk_run *r)
 	fxk_self.proc = 0;
 	r->pid[0] = getpid();
 	atomic_store(&ctl->p[0].pid, (int)r->pid[0]);
-	if (fxk_sigact(SA_RESTART))
+	if (fxk_sigact(FXK_SIG_NORESTART, 0) ||
+	    fxk_sigact(FXK_SIG_RESTART, SA_RESTART))
 		return fxk_fail(r, "sigaction: %s", strerror(errno));
 	if (fxk_setup_maps(r))
 		return -1;
@@ -564,6 +639,7 @@ static void fxk_read_words(struct fxk_run *r, struct fxc_step_trace *tr)
 	struct iovec lo[FXC_MAX_FUTEXES], re[FXC_MAX_FUTEXES];
 	uint32_t val[FXC_MAX_FUTEXES];
 	int idx[FXC_MAX_FUTEXES], f, k, n, j;
+	pid_t pid;
 
 	for (k = 0; k < sc->nprocs; k++) {
 		for (f = 0, n = 0; f < sc->nfutexes; f++) {
@@ -578,7 +654,8 @@ static void fxk_read_words(struct fxk_run *r, struct fxc_step_trace *tr)
 		}
 		if (!n)
 			continue;
-		if (process_vm_readv(r->pid[k], lo, (unsigned long)n, re,
+		pid = fxk_mem_tid(r, k);
+		if (process_vm_readv(pid, lo, (unsigned long)n, re,
 				     (unsigned long)n, 0) == 4 * n) {
 			for (j = 0; j < n; j++)
 				tr->word_fault[idx[j]] = false;
@@ -586,7 +663,7 @@ static void fxk_read_words(struct fxk_run *r, struct fxc_step_trace *tr)
 		}
 		for (j = 0; j < n; j++)
 			tr->word_fault[idx[j]] =
-				process_vm_readv(r->pid[k], &lo[j], 1, &re[j],
+				process_vm_readv(pid, &lo[j], 1, &re[j],
 						 1, 0) != 4;
 	}
 	for (f = 0; f < sc->nfutexes; f++)
@@ -606,6 +683,7 @@ static bool fxk_is_call(enum fxc_step_kind k)
 	case FXC_STEP_WAITV:
 	case FXC_STEP_PRCTL_HASH:
 	case FXC_STEP_SET_ROBUST:
+	case FXC_STEP_GET_ROBUST:
 	case FXC_STEP_STORE:
 		return true;
 	default:
@@ -659,22 +737,18 @@ static int fxk_expire(struct fxk_run *r, int t)
 	return 0;
 }
 
+/* the signal's handler has SA_RESTART or not by its number: no
+ * sigaction needed in the target's process, which may have no idle thread */
 static int fxk_signal(struct fxk_run *r, const struct fxc_step *st)
 {
 	int t = st->thread, k = r->sc->threads[t].proc;
-	int flags = st->sa_restart ? SA_RESTART : 0;
+	int sig = st->sa_restart ? FXK_SIG_RESTART : FXK_SIG_NORESTART;
 	long ret;
 
 	if (atomic_load(&r->ctl->t[t].state) != FXK_TS_READY)
 		return 0;	/* not running: nobody to hit */
-	if (k == 0)
-		ret = fxk_sigact(flags);
-	else if (fxk_pcmd(r, k, FXK_P_SIGACT, flags, &ret))
-		return -1;
-	if (ret)
-		return fxk_fail(r, "sigaction: %s", strerror((int)-ret));
 	ret = fxk_sys(SYS_tgkill, r->pid[k], atomic_load(&r->ctl->t[t].tid),
-		      SIGUSR1, 0, 0, 0);
+		      sig, 0, 0, 0);
 	if (ret && ret != -ESRCH)
 		return fxk_fail(r, "tgkill: %s", strerror((int)-ret));
 	return 0;
@@ -741,6 +815,7 @@ static int fxk_step(struct fxk_run *r, int i)
 	case FXC_STEP_WAITV:
 	case FXC_STEP_PRCTL_HASH:
 	case FXC_STEP_SET_ROBUST:
+	case FXC_STEP_GET_ROBUST:
 	case FXC_STEP_STORE:
 		r->ctl->t[t].to_ns = fxk_expire_len(r, i, t);
 		fxk_issue(r, t, FXK_T_CALL, i);

@@ -6,12 +6,16 @@
  *
  *   - one simulated kernel with the host's online CPUs and NUMA nodes, the
  *     default layout ("private", 6.16+) and jhash2;
- *   - process i has pid 1000 + i; its first task is the runner's own main
- *     thread, which never makes a scenario call;
- *   - the scenario threads, created from their process's main task with the
- *     clone flags pthread_create() uses, in index order (lazy ones at their
- *     SPAWN step); thread i has TID 2000 + i and a CLONE_CHILD_CLEARTID
- *     word of its own in the runner's scratch mapping;
+ *   - process i has pid 1000 + i; the first task of process 0 is the
+ *     runner's own main thread, which never makes a scenario call; in every
+ *     other process the first task (the fork) is the process's first
+ *     scenario thread (TID = pid), so a process with one thread is
+ *     single-threaded;
+ *   - the other scenario threads, created with the clone flags
+ *     pthread_create() uses, in index order (lazy ones at their SPAWN step,
+ *     cloned from an idle thread of the process, as the kernel runner
+ *     does); thread i has TID 2000 + i and a CLONE_CHILD_CLEARTID word of
+ *     its own in the runner's scratch mapping;
  *   - scenario map i at MAP_BASE + i * MAP_STRIDE in every process that
  *     maps it; the robust-list entries of its words in a private "shadow"
  *     mapping ROBUST_SHADOW bytes above it (futex_offset = -ROBUST_SHADOW);
@@ -52,6 +56,7 @@
 #define S_TIMESPEC	0
 #define S_ROBUST_HEAD	64
 #define S_CTID		128
+#define S_GETROBUST	256	/* get_robust_list's head and len */
 #define S_WAITV		1024
 
 /* the clone flags of pthread_create() (values of uapi/linux/sched.h) */
@@ -69,6 +74,7 @@ struct fxc_model {
 	struct fx_task *thr[FXC_MAX_THREADS];
 	bool busy[FXC_MAX_THREADS];	/* a call in flight */
 	bool dead[FXC_MAX_THREADS];
+	uint64_t robust_head[FXC_MAX_THREADS];	/* registered by a robust step */
 	struct fxc_step_trace *cur;
 };
 
@@ -136,8 +142,10 @@ static uint64_t user_addr(const struct fxc_scenario *sc,
 	return a->raw + (int64_t)a->delta;
 }
 
-static int real_tid(int thread)
+static int real_tid(const struct fxc_scenario *sc, int thread)
 {
+	if (fxc_initial_thread(sc, thread))
+		return PID_BASE + sc->threads[thread].proc;
 	return TID_BASE_REAL + thread;
 }
 
@@ -147,7 +155,8 @@ static uint32_t decanon(const struct fxc_scenario *sc, uint32_t v)
 	uint32_t tid = v & FX_TID_MASK;
 
 	if (tid >= FXC_TID_BASE && tid < FXC_TID_BASE + (uint32_t)sc->nthreads)
-		return (v & ~FX_TID_MASK) | (uint32_t)real_tid((int)(tid - FXC_TID_BASE));
+		return (v & ~FX_TID_MASK) |
+		       (uint32_t)real_tid(sc, (int)(tid - FXC_TID_BASE));
 	return v;
 }
 
@@ -168,11 +177,10 @@ static uint32_t canon(const struct fxc_scenario *sc, uint32_t v)
 
 	if (!tid)
 		return v;
-	if (tid >= TID_BASE_REAL && tid < TID_BASE_REAL + (uint32_t)sc->nthreads)
-		tid = FXC_TID_BASE + (tid - TID_BASE_REAL);
-	else
-		tid = FXC_TID_UNKNOWN;
-	return (v & ~FX_TID_MASK) | tid;
+	for (int i = 0; i < sc->nthreads; i++)
+		if ((uint32_t)real_tid(sc, i) == tid)
+			return (v & ~FX_TID_MASK) | (FXC_TID_BASE + (uint32_t)i);
+	return (v & ~FX_TID_MASK) | FXC_TID_UNKNOWN;
 }
 
 int fxc_trace_reset(struct fxc_trace *tr, int nsteps)
@@ -209,21 +217,69 @@ static int trace_room(struct fxc_model *m, int i)
 	return 0;
 }
 
+/* has process @p ended (it has scenario threads and all have exited)? */
+static bool proc_gone(const struct fxc_model *m, int p)
+{
+	bool any = false;
+
+	if (p == 0)
+		return false;
+	for (int i = 0; i < m->sc->nthreads; i++) {
+		if (m->sc->threads[i].proc != p)
+			continue;
+		any = true;
+		if (m->thr[i] && !m->dead[i])
+			return false;
+	}
+	return any;
+}
+
+/* the task that clones a new thread of process @p: the runner's main task
+ * in process 0, else the lowest-index idle thread (the kernel runner's
+ * choice), or NULL if every thread is blocked or gone */
+static struct fx_task *clone_parent(struct fxc_model *m, int p)
+{
+	if (p == 0)
+		return m->main[0];
+	for (int i = 0; i < m->sc->nthreads; i++)
+		if (m->sc->threads[i].proc == p && m->thr[i] && !m->dead[i] &&
+		    fx_task_state(m->thr[i]) == FX_TASK_RUNNING)
+			return m->thr[i];
+	return m->main[p];	/* a process without scenario threads */
+}
+
+/* the scheduling policy is set explicitly: a clone inherits its parent's */
+static int set_policy(struct fxc_model *m, int i)
+{
+	const struct fxc_thread *th = &m->sc->threads[i];
+
+	if (fx_task_setsched(m->thr[i], th->policy,
+			     th->policy == FX_SCHED_OTHER ? 0 : th->rt_prio))
+		return fail(m, -EINVAL, "setsched of thread %s failed", th->name);
+	return 0;
+}
+
 static int spawn(struct fxc_model *m, int i)
 {
 	const struct fxc_thread *th = &m->sc->threads[i];
-	struct fx_task *t;
+	struct fx_task *t, *parent;
 
-	t = fx_task_clone(m->main[th->proc], real_tid(i), PTHREAD_CLONE_FLAGS,
+	if (fxc_initial_thread(m->sc, i)) {
+		/* the process's initial task, made by fx_mm_new() */
+		m->thr[i] = m->main[th->proc];
+		return set_policy(m, i);
+	}
+	parent = clone_parent(m, th->proc);
+	if (fx_task_state(parent) != FX_TASK_RUNNING)
+		return fail(m, -EINVAL, "process %s has no idle thread to clone thread %s from",
+			    m->sc->procs[th->proc], th->name);
+	t = fx_task_clone(parent, real_tid(m->sc, i), PTHREAD_CLONE_FLAGS,
 			  scratch(i) + S_CTID);
 	if (!t)
 		return fail(m, -errno, "clone of thread %s failed: %s", th->name,
 			    strerror(errno));
-	if (th->policy != FX_SCHED_OTHER &&
-	    fx_task_setsched(t, th->policy, th->rt_prio))
-		return fail(m, -EINVAL, "setsched of thread %s failed", th->name);
 	m->thr[i] = t;
-	return 0;
+	return set_policy(m, i);
 }
 
 static int build(struct fxc_model *m)
@@ -339,9 +395,13 @@ static int build(struct fxc_model *m)
 					       mp->pages * PAGE, mp->prot)))
 				return fail(m, ret, "mprotect of %s failed (%d)", mp->name, ret);
 	}
-	for (int i = 0; i < sc->nthreads; i++)
+	for (int i = 0; i < sc->nthreads; i++) {
+		if (sc->lazy[i] && fxc_initial_thread(sc, i))
+			return fail(m, -EINVAL, "thread %s: the initial thread of process %s cannot be lazy",
+				    sc->threads[i].name, sc->procs[sc->threads[i].proc]);
 		if (!sc->lazy[i] && (ret = spawn(m, i)))
 			return ret;
+	}
 	return 0;
 }
 
@@ -533,6 +593,19 @@ static bool op_takes_timespec(int op)
 	}
 }
 
+/* get_robust_list's result as both runners report it (scenario.h) */
+static long get_robust_canon(struct fxc_model *m, struct fx_mm *mm,
+			     const struct fxc_step *s)
+{
+	int x = s->pid_thread == FXC_PID_SELF ? s->thread : s->pid_thread;
+	uint64_t out[2];
+
+	if (fx_uaccess_read(mm, scratch(s->thread) + S_GETROBUST, out, sizeof(out)))
+		return 1;
+	return out[0] == (x >= 0 ? m->robust_head[x] : 0) &&
+	       out[1] == FX_ROBUST_LIST_HEAD_LEN ? 0 : 1;
+}
+
 static int do_call(struct fxc_model *m, const struct fxc_step *s)
 {
 	const struct fxc_scenario *sc = m->sc;
@@ -609,6 +682,15 @@ static int do_call(struct fxc_model *m, const struct fxc_step *s)
 		ret = put_robust(m, mm, s->thread, &s->robust, &a[0]);
 		a[1] = (uint64_t)s->robust.len;
 		break;
+	case FXC_STEP_GET_ROBUST:
+		nr = FX_SYS_GET_ROBUST_LIST;
+		if (s->pid_thread == FXC_PID_UNKNOWN)
+			a[0] = FXC_TID_UNKNOWN;
+		else if (s->pid_thread >= 0)
+			a[0] = (uint64_t)real_tid(sc, s->pid_thread);
+		a[1] = scratch(s->thread) + S_GETROBUST;
+		a[2] = a[1] + 8;
+		break;
 	default:
 		return fail(m, -EINVAL, "not a call step");
 	}
@@ -618,6 +700,10 @@ static int do_call(struct fxc_model *m, const struct fxc_step *s)
 	if (st < 0)
 		return fail(m, st, "fx_syscall failed (%d)", st);
 	if (st == FX_DONE) {
+		if (s->kind == FXC_STEP_SET_ROBUST && res.ret == 0)
+			m->robust_head[s->thread] = a[0];
+		if (s->kind == FXC_STEP_GET_ROBUST && res.ret == 0)
+			res.ret = get_robust_canon(m, mm, s);
 		record(m, s->thread, res.ret);
 		return 0;
 	}
@@ -654,7 +740,10 @@ static void read_words(struct fxc_model *m)
 		struct fx_mm *mm = fx_task_mm(m->main[sc->maps[fx->map].proc]);
 		uint32_t v = 0;
 
-		if (fx_uaccess_get32(mm, futex_addr(sc, f), &v)) {
+		/* the kernel runner reads through the creating process: once
+		 * all its threads exited, its memory is gone */
+		if (proc_gone(m, sc->maps[fx->map].proc) ||
+		    fx_uaccess_get32(mm, futex_addr(sc, f), &v)) {
 			m->cur->word_fault[f] = true;
 			continue;
 		}
@@ -676,6 +765,7 @@ int fxc_model_step(struct fxc_model *m, int i)
 	case FXC_STEP_FUTEX: case FXC_STEP_FUTEX_WAIT: case FXC_STEP_FUTEX_WAKE:
 	case FXC_STEP_FUTEX_REQUEUE: case FXC_STEP_WAITV:
 	case FXC_STEP_PRCTL_HASH: case FXC_STEP_SET_ROBUST:
+	case FXC_STEP_GET_ROBUST:
 		if (!(ret = check_thread(m, s, false)))
 			ret = do_call(m, s);
 		break;
@@ -720,7 +810,7 @@ int fxc_model_step(struct fxc_model *m, int i)
 		const struct fxc_map *mp = &sc->maps[s->map];
 
 		for (int p = 0; p < sc->nprocs && !ret; p++)
-			if (proc_maps(mp, p) &&
+			if (proc_maps(mp, p) && !proc_gone(m, p) &&
 			    (ret = fx_mprotect(fx_task_mm(m->main[p]), map_addr(s->map),
 					       mp->pages * PAGE, s->prot)))
 				ret = fail(m, ret, "mprotect failed (%d)", ret);
@@ -736,6 +826,7 @@ int fxc_model_step(struct fxc_model *m, int i)
 	case FXC_STEP_FUTEX: case FXC_STEP_FUTEX_WAIT: case FXC_STEP_FUTEX_WAKE:
 	case FXC_STEP_FUTEX_REQUEUE: case FXC_STEP_WAITV:
 	case FXC_STEP_PRCTL_HASH: case FXC_STEP_SET_ROBUST:
+	case FXC_STEP_GET_ROBUST:
 		m->cur->blocked = m->busy[s->thread];
 		break;
 	default:

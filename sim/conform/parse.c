@@ -150,6 +150,7 @@ void fxc_step_init(struct fxc_step *s)
 	s->addr2.futex = -1;
 	s->robust.pending = -1;
 	s->robust.len = FX_ROBUST_LIST_HEAD_LEN;
+	s->pid_thread = FXC_PID_SELF;
 	s->clockid = FX_CLOCK_MONOTONIC_ID;
 	s->map = -1;
 }
@@ -890,6 +891,11 @@ static int decl_thread(struct pctx *p)
 			return perr(p, p->tok[i], "'proc P', 'fifo PRIO' or 'lazy'");
 		}
 	}
+	/* the first thread of a process other than P1 is the process's
+	 * initial thread: it exists from the start */
+	if (sc->lazy[sc->nthreads] && fxc_initial_thread(sc, sc->nthreads))
+		return perr(p, p->tok[1], "a thread that is not lazy (the first thread of process %s is its initial thread)",
+			    sc->procs[t->proc]);
 	sc->nthreads++;
 	return 0;
 }
@@ -1205,8 +1211,9 @@ static int step_robust(struct pctx *p, struct fxc_step *s, int i, int end)
 			char name[FXC_NAME_MAX + 1];
 			const char *c = strchr(t, ':');
 
-			if (r->nent == 8)
-				return perr(p, t, "at most 8 robust entries");
+			if (r->nent == FXC_ROBUST_MAX)
+				return perr(p, t, "at most %d robust entries",
+					    FXC_ROBUST_MAX);
 			if (c && strcmp(c, ":pi"))
 				return perr(p, t, "a robust entry FUTEX or FUTEX:pi");
 			snprintf(name, sizeof(name), "%.*s",
@@ -1231,6 +1238,26 @@ static int step_robust(struct pctx *p, struct fxc_step *s, int i, int end)
 			if (fa != r->futex[b] && x->map == y->map && d > -8 && d < 8)
 				return perr(p, y->name, "robust futex words at least 8 bytes apart");
 		}
+	}
+	return 0;
+}
+
+/* T get_robust [pid=self|THREAD|unknown] */
+static int step_get_robust(struct pctx *p, struct fxc_step *s, int i, int end)
+{
+	s->kind = FXC_STEP_GET_ROBUST;
+	s->pid_thread = FXC_PID_SELF;
+	for (; i < end; i++) {
+		const char *t = p->tok[i];
+
+		if (strncmp(t, "pid=", 4))
+			return perr(p, t, "pid=self, pid=THREAD or pid=unknown");
+		if (!strcmp(t + 4, "self"))
+			s->pid_thread = FXC_PID_SELF;
+		else if (!strcmp(t + 4, "unknown"))
+			s->pid_thread = FXC_PID_UNKNOWN;
+		else if ((s->pid_thread = find_thread(p->sc, t + 4)) < 0)
+			return perr(p, t, "pid=self, pid=THREAD or pid=unknown");
 	}
 	return 0;
 }
@@ -1287,6 +1314,8 @@ static int parse_step(struct pctx *p)
 		ret = step_prctl(p, s, 2, end);
 	} else if (!strcmp(verb, "robust")) {
 		ret = step_robust(p, s, 2, end);
+	} else if (!strcmp(verb, "get_robust")) {
+		ret = step_get_robust(p, s, 2, end);
 	} else if (!strcmp(verb, "store")) {
 		s->kind = FXC_STEP_STORE;
 		if (!(ret = parse_addr(p, end > 2 ? p->tok[2] : NULL, &s->addr)) &&
@@ -1312,7 +1341,7 @@ static int parse_step(struct pctx *p)
 		if (!ret && end > 3)
 			ret = perr(p, p->tok[3], "end of line");
 	} else {
-		ret = perr(p, verb, "a step verb: wait wake wait_bitset wake_bitset requeue cmp_requeue wake_op lock_pi lock_pi2 trylock_pi unlock_pi wait_requeue_pi cmp_requeue_pi futex futex_wait futex_wake futex_requeue waitv prctl robust store expire signal exit spawn");
+		ret = perr(p, verb, "a step verb: wait wake wait_bitset wake_bitset requeue cmp_requeue wake_op lock_pi lock_pi2 trylock_pi unlock_pi wait_requeue_pi cmp_requeue_pi futex futex_wait futex_wake futex_requeue waitv prctl robust get_robust store expire signal exit spawn");
 	}
 done:
 	if (ret)
@@ -1601,6 +1630,12 @@ void fxc_step_format(const struct fxc_scenario *sc, const struct fxc_step *s,
 		if (s->robust.circular)
 			sb_add(&b, " circular");
 		sb_add(&b, " len=%lld", (long long)s->robust.len);
+		break;
+	case FXC_STEP_GET_ROBUST:
+		sb_add(&b, "get_robust pid=%s",
+		       s->pid_thread == FXC_PID_SELF ? "self" :
+		       s->pid_thread == FXC_PID_UNKNOWN ? "unknown" :
+		       sc->threads[s->pid_thread].name);
 		break;
 	case FXC_STEP_STORE:
 		fmt_addr(sc, &s->addr, a, sizeof(a));

@@ -106,6 +106,10 @@ enum fxc_step_kind {
 	FXC_STEP_WAITV,		/* futex_waitv(waitv, nr, flags, to, clockid) */
 	FXC_STEP_PRCTL_HASH,	/* prctl(PR_FUTEX_HASH, sub, arg3, arg4) */
 	FXC_STEP_SET_ROBUST,	/* set_robust_list(head, len): see robust */
+	FXC_STEP_GET_ROBUST,	/* get_robust_list(pid, &head, &len): returns
+				   -errno, or 0 if head is the one the runner
+				   registered for the target thread (NULL if
+				   none) and len is 24, else 1 */
 	FXC_STEP_STORE,		/* the thread stores a value into a word */
 	FXC_STEP_EXPIRE,	/* the thread's timeout fires */
 	FXC_STEP_SIGNAL,	/* a signal with a handler hits the thread */
@@ -121,10 +125,12 @@ enum fxc_step_kind {
  * struct robust_list_head and the entries in a private mapping of the
  * thread's process, with futex_offset pointing at the word.
  */
+#define FXC_ROBUST_MAX	16	/* entries of one scenario robust list */
+
 struct fxc_robust {
 	int nent;
-	int futex[8];
-	bool pi[8];
+	int futex[FXC_ROBUST_MAX];
+	bool pi[FXC_ROBUST_MAX];
 	int pending;		/* futex index for list_op_pending, or -1 */
 	bool circular;		/* make the list point back into itself */
 	int64_t len;		/* len argument (24 = correct) */
@@ -150,6 +156,8 @@ struct fxc_step {
 	/* PRCTL_HASH: sub = val, arg3 = val2, arg4 = val3 */
 	/* SET_ROBUST */
 	struct fxc_robust robust;
+	/* GET_ROBUST: target thread index, or FXC_PID_SELF / FXC_PID_UNKNOWN */
+	int pid_thread;
 	/* SIGNAL */
 	bool sa_restart;
 	/* MPROTECT */
@@ -179,6 +187,28 @@ struct fxc_scenario {
 	int nsteps, cap_steps;
 	struct fxc_step *steps;
 };
+
+#define FXC_PID_SELF	(-1)	/* GET_ROBUST pid 0 */
+#define FXC_PID_UNKNOWN	(-2)	/* GET_ROBUST: a pid no task has */
+
+/*
+ * fxc_initial_thread - is thread @t the initial thread of its process?
+ * In every process but the first (P1, where the runners' own control
+ * thread lives) the first thread declared for the process is the
+ * process's initial thread (the task fork() made); later threads are
+ * clones of it.  So a process with one scenario thread is single-threaded.
+ */
+static inline bool fxc_initial_thread(const struct fxc_scenario *sc, int t)
+{
+	int p = sc->threads[t].proc;
+
+	if (p <= 0)
+		return false;
+	for (int j = 0; j < t; j++)
+		if (sc->threads[j].proc == p)
+			return false;
+	return true;
+}
 
 /* What one call returned, observed during a step. */
 struct fxc_ret {

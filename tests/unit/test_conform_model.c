@@ -122,6 +122,45 @@ static void test_expire_signal_exit(void **state)
 	fxc_scenario_free(&sc);
 }
 
+/* the first thread of a process other than P1 is its initial task (TID =
+ * pid, canonicalised like any thread): GET_SLOTS 0 until a second thread
+ * exists; get_robust_list canonicalised; the process's memory reads as a
+ * fault once every thread has exited */
+static void test_initial_thread(void **state)
+{
+	struct fxc_scenario sc;
+	struct fxc_trace tr;
+
+	(void)state;
+	load("process P2\nmap M1 anon-private 1 rw proc P2\nfutex L M1+0 tid\nfutex G M1+64\n"
+	     "thread A proc P2\nthread B proc P2 lazy\nthread C\n"
+	     "A prctl get_slots\nA robust L:pi\nA get_robust\nC get_robust pid=A\nB spawn\n"
+	     "A prctl get_slots\nA lock_pi L\nA exit\nB store G 7\nB prctl get_slots\n"
+	     "B get_robust pid=A\nC get_robust pid=unknown\nB exit\n", &sc);
+	assert_true(fxc_initial_thread(&sc, 0));
+	assert_false(fxc_initial_thread(&sc, 1));
+	assert_false(fxc_initial_thread(&sc, 2));
+	run(&sc, &tr);
+	assert_int_equal(ret_of(&tr.steps[0], 0), 0);
+	assert_int_equal(ret_of(&tr.steps[1], 0), 0);
+	assert_int_equal(ret_of(&tr.steps[2], 0), 0);
+	assert_int_equal(ret_of(&tr.steps[3], 2), 0);
+	assert_true(ret_of(&tr.steps[5], 0) >= 16);
+	assert_int_equal(ret_of(&tr.steps[6], 0), 0);
+	assert_int_equal(tr.steps[6].words[0], FXC_TID_BASE + 0);
+	assert_int_equal(tr.steps[7].words[0], FX_OWNER_DIED);
+	assert_int_equal(tr.steps[8].words[1], 7);
+	assert_true(ret_of(&tr.steps[9], 1) >= 16);
+	/* D12: a dead task is ESRCH (the kernel may find a zombie leader) */
+	assert_int_equal(ret_of(&tr.steps[10], 1), -ESRCH);
+	assert_int_equal(ret_of(&tr.steps[11], 2), -ESRCH);
+	assert_false(tr.steps[11].word_fault[0]);
+	assert_true(tr.steps[12].word_fault[0]);
+	assert_true(tr.steps[12].word_fault[1]);
+	fxc_trace_free(&tr);
+	fxc_scenario_free(&sc);
+}
+
 static void test_runner_errors(void **state)
 {
 	static const char *const bad[] = {
@@ -130,6 +169,10 @@ static void test_runner_errors(void **state)
 		"map M1 anon-private 1 rw\nfutex F1 M1+0\nthread A\nA wait F1 0\nA expire\n",
 		"map M1 anon-private 1 rw\nfutex F1 M1+0\nthread A lazy\nA wake F1 1\n",
 		"map M1 anon-private 1 rw\nfutex F1 M1+0\nthread A\nA exit\nA wake F1 1\n",
+		/* no idle thread of P2 to clone B from (the kernel runner
+		 * has none to run the spawn either) */
+		"process P2\nmap M1 anon-private 1 rw proc P2\nfutex F1 M1+0\n"
+		"thread A proc P2\nthread B proc P2 lazy\nA wait F1 0\nB spawn\n",
 	};
 
 	(void)state;
@@ -378,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_wait_wake),
 		cmocka_unit_test(test_pi_canonical),
 		cmocka_unit_test(test_expire_signal_exit),
+		cmocka_unit_test(test_initial_thread),
 		cmocka_unit_test(test_runner_errors),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_generator_deterministic),

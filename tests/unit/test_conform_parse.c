@@ -186,6 +186,18 @@ static const struct bad bad_inputs[] = {
 	{ "map M1 anon-private 1 rw\nfutex A M1+0\nfutex B M1+4\nthread T\nT robust A B\n",
 	  "t.fxs:5: unexpected 'B': expected robust futex words at least 8 bytes apart" },
 	{ HDR "T spawn\n", "t.fxs:5: unexpected 'T': expected a thread declared 'lazy'" },
+	{ "process P2\nthread T\nthread U proc P2 lazy\n",
+	  "t.fxs:3: unexpected 'U': expected a thread that is not lazy (the first thread of process P2 is its initial thread)" },
+	{ HDR "T get_robust pid=nobody\n",
+	  "t.fxs:5: unexpected 'pid=nobody': expected pid=self, pid=THREAD or pid=unknown" },
+	{ HDR "T get_robust 0\n",
+	  "t.fxs:5: unexpected '0': expected pid=self, pid=THREAD or pid=unknown" },
+	{ "map M1 anon-private 1 rw\nfutex A M1+0\nfutex B M1+8\nfutex C M1+16\nfutex D M1+24\n"
+	  "futex E M1+32\nfutex F M1+40\nfutex G M1+48\nfutex H M1+56\nfutex I M1+64\n"
+	  "futex J M1+72\nfutex K M1+80\nfutex L M1+88\nfutex M M1+96\nfutex N M1+104\n"
+	  "futex O M1+112\nfutex P M1+120\nfutex Q M1+128\nthread T\n"
+	  "T robust A B C D E F G H I J K L M N O P Q\n",
+	  "t.fxs:20: unexpected 'Q': expected at most 16 robust entries" },
 	{ HDR "T signal now\n", "t.fxs:5: unexpected 'now': expected 'restart'" },
 	{ HDR "T store null 1\n", "t.fxs:5: unexpected 'null': expected a futex address" },
 	{ HDR "T prctl set_slots\n", "t.fxs:5: missing token: expected a slot count" },
@@ -237,6 +249,7 @@ static void test_forms(void **state)
 		"map M1 anon-shared 2 rw share P2\n"
 		"map M2 file-private 1 r proc P2\n"
 		"thread T1\n"
+		"thread T0 proc P2\n"
 		"thread T2 proc P2 lazy\n"
 		"futex F1 M1+0 init 5\n"
 		"futex L M1+64 init T2|WAITERS tid\n"
@@ -254,7 +267,10 @@ static void test_forms(void **state)
 		"T1 signal restart => blocks\n"
 		"mprotect M1 none\n"
 		"T1 store L T1|OWNER_DIED\n"
-		"T1 wait unmapped+8 0 => -EFAULT\n";
+		"T1 wait unmapped+8 0 => -EFAULT\n"
+		"T1 get_robust pid=T0 => 0\n"
+		"T1 get_robust pid=unknown => -ESRCH\n"
+		"T1 get_robust\n";
 	struct fxc_scenario sc;
 	const struct fxc_step *s;
 	char err[512];
@@ -270,13 +286,17 @@ static void test_forms(void **state)
 	assert_int_equal(sc.maps[0].shared_with, 2);
 	assert_int_equal(sc.maps[1].proc, 1);
 	assert_int_equal(sc.maps[1].prot, FX_PROT_READ);
-	assert_true(sc.lazy[1]);
-	assert_int_equal(sc.futexes[1].init, FX_WAITERS | (FXC_TID_BASE + 1));
+	assert_false(sc.lazy[1]);
+	assert_true(sc.lazy[2]);
+	assert_true(fxc_initial_thread(&sc, 1));
+	assert_false(fxc_initial_thread(&sc, 0));
+	assert_false(fxc_initial_thread(&sc, 2));
+	assert_int_equal(sc.futexes[1].init, FX_WAITERS | (FXC_TID_BASE + 2));
 	assert_true(sc.futexes[1].tid_word);
-	assert_int_equal(sc.nsteps, 14);
+	assert_int_equal(sc.nsteps, 17);
 
 	s = &sc.steps[0];
-	assert_int_equal(s->line, 12);
+	assert_int_equal(s->line, 13);
 	assert_int_equal(s->kind, FXC_STEP_FUTEX);
 	assert_int_equal(s->op, FX_OP_WAIT_BITSET | FX_PRIVATE_FLAG);
 	assert_int_equal(s->val3, 1);
@@ -327,7 +347,7 @@ static void test_forms(void **state)
 	assert_int_equal(s->to.sec, 1);
 	assert_int_equal(s->to.nsec, 500);
 	assert_int_equal(sc.steps[9].kind, FXC_STEP_SPAWN);
-	assert_int_equal(sc.steps[9].thread, 1);
+	assert_int_equal(sc.steps[9].thread, 2);
 	s = &sc.steps[10];
 	assert_int_equal(s->kind, FXC_STEP_SIGNAL);
 	assert_true(s->sa_restart);
@@ -343,6 +363,13 @@ static void test_forms(void **state)
 	assert_int_equal(s->addr.futex, -1);
 	assert_int_equal(s->addr.raw, FXC_RAW_UNMAPPED);
 	assert_int_equal(s->addr.delta, 8);
+	s = &sc.steps[14];
+	assert_int_equal(s->kind, FXC_STEP_GET_ROBUST);
+	assert_int_equal(s->pid_thread, 1);
+	assert_int_equal(s->expect_ret, 0);
+	assert_int_equal(sc.steps[15].pid_thread, FXC_PID_UNKNOWN);
+	assert_int_equal(sc.steps[15].expect_ret, -ESRCH);
+	assert_int_equal(sc.steps[16].pid_thread, FXC_PID_SELF);
 	round_trip(&sc);
 	fxc_scenario_free(&sc);
 }

@@ -545,6 +545,72 @@ static void test_futex2_waitv_spawn(void **state)
 	(void)state;
 }
 
+/*
+ * In a process other than the first, the first scenario thread is the
+ * process's initial thread (TID = pid; GET_SLOTS 0 while it is alone);
+ * when it exits the other threads go on and the process's memory stays
+ * readable; when the last one exits the process is gone.
+ */
+static void test_initial_thread(void **state)
+{
+	struct fxc_scenario *sc = sc_new("initial_thread", 2);
+	int m = add_map(sc, 1, FXC_MAP_ANON_PRIVATE, 0);
+	int f = add_futex(sc, m, 0, 0, true);
+	int g = add_futex(sc, m, 64, 0, false);
+	struct fxc_step *st;
+	struct fxc_trace tr;
+	int i;
+
+	strcpy(sc->requires, "privhash pi");
+	add_thread(sc, 1);		/* t0: P2's initial thread */
+	sc->lazy[add_thread(sc, 1)] = true;
+	add_thread(sc, 0);		/* t2: in M's process */
+	st = add_step(sc, FXC_STEP_PRCTL_HASH, 0);
+	st->val = FX_PR_FUTEX_HASH_GET_SLOTS;
+	st = add_step(sc, FXC_STEP_SET_ROBUST, 0);
+	st->robust.nent = 1;
+	st->robust.futex[0] = f;
+	st->robust.pi[0] = true;
+	st->robust.len = 24;
+	st = add_step(sc, FXC_STEP_GET_ROBUST, 0);
+	st->pid_thread = FXC_PID_SELF;
+	st = add_step(sc, FXC_STEP_GET_ROBUST, 2);	/* another process */
+	st->pid_thread = 0;
+	add_step(sc, FXC_STEP_SPAWN, 1);
+	st = add_step(sc, FXC_STEP_PRCTL_HASH, 0);	/* step 5 */
+	st->val = FX_PR_FUTEX_HASH_GET_SLOTS;
+	add_futex_op(sc, 0, FX_OP_LOCK_PI | FX_PRIVATE_FLAG, f, 0);
+	add_step(sc, FXC_STEP_EXIT, 0);
+	st = add_step(sc, FXC_STEP_STORE, 1);		/* step 8 */
+	st->addr.futex = g;
+	st->val = 7;
+	st = add_step(sc, FXC_STEP_PRCTL_HASH, 1);
+	st->val = FX_PR_FUTEX_HASH_GET_SLOTS;
+	add_step(sc, FXC_STEP_EXIT, 1);			/* step 10 */
+	tr = run(sc);
+	expect_rets(&tr, 0, 1, 0, 0L);		/* single-threaded: no hash */
+	expect_rets(&tr, 1, 1, 0, 0L);
+	expect_rets(&tr, 2, 1, 0, 0L);		/* the registered head */
+	expect_rets(&tr, 3, 1, 2, 0L);
+	assert_int_equal(tr.steps[5].nret, 1);
+	assert_true(tr.steps[5].rets[0].ret >= 16);
+	expect_rets(&tr, 6, 1, 0, 0L);
+	/* the kernel wrote the initial thread's TID, the process's pid */
+	assert_int_equal(tr.steps[6].words[f], FXC_TID_BASE + 0);
+	assert_int_equal(tr.steps[7].words[f], FX_OWNER_DIED);
+	expect_rets(&tr, 8, 1, 1, 0L);
+	assert_false(tr.steps[8].word_fault[g]);
+	assert_int_equal(tr.steps[8].words[g], 7);
+	assert_true(tr.steps[9].rets[0].ret >= 16);
+	for (i = 0; i < 10; i++)
+		assert_false(tr.steps[i].word_fault[f]);
+	assert_true(tr.steps[10].word_fault[f]);	/* the process ended */
+	assert_true(tr.steps[10].word_fault[g]);
+	fxc_trace_free(&tr);
+	sc_free(sc);
+	(void)state;
+}
+
 static void test_skip(void **state)
 {
 	struct fxc_scenario *sc = sc_new("skip", 1);
@@ -651,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_signal_restart),
 		cmocka_unit_test(test_faults_and_prot),
 		cmocka_unit_test(test_futex2_waitv_spawn),
+		cmocka_unit_test(test_initial_thread),
 		cmocka_unit_test(test_skip),
 		cmocka_unit_test(test_runner_error_bounded),
 		cmocka_unit_test(test_speed),

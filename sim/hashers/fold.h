@@ -28,15 +28,6 @@
  *     kernel's jhash2 would not; the kernel never used these functions on
  *     futex keys, so this is our folding, not the kernel's.
  *
- *  4. In place (xxHash: xxh32, xxh64, xxh3).  The key words are hashed
- *     where they lie, as the byte string LE32(words[0]) || ... of 4 * nwords
- *     bytes (on a little-endian host that is the caller's array itself, so
- *     nothing is copied and the hash runs at the library's own speed), and
- *     the initval goes into the seed: seed ^ ((u64)initval << 32) for the
- *     64-bit functions, the 32-bit folded seed ^ initval for XXH32.  For
- *     these hash_key(w, n, iv, s) == hash_bytes(LE32 words, 4n,
- *     fxh_seed_iv(s, iv)), and the unit test checks exactly that.
- *
  *  3. Address (LiteOS, lowbits): only the futex address is looked at.  The
  *     kernel puts the address in the last word pair (global key: ptr lo,
  *     ptr hi, address lo, address hi; private hash: address lo, hi); a key
@@ -86,31 +77,6 @@ static inline void fxh_put_le32(uint8_t *p, uint32_t v)
 static inline uint32_t fxh_seed32(uint64_t seed)
 {
 	return (uint32_t)seed ^ (uint32_t)(seed >> 32);
-}
-
-/* Folding 4: the run's seed with the initval mixed in. */
-static inline uint64_t fxh_seed_iv(uint64_t seed, uint32_t initval)
-{
-	return seed ^ ((uint64_t)initval << 32);
-}
-
-/*
- * fxh_words_le - the key words as little-endian bytes: the array itself
- * on a little-endian host, else a byte-swapped copy in @buf (which must
- * hold 4 * nwords bytes).
- */
-static inline const void *fxh_words_le(const uint32_t *words, unsigned nwords,
-				       uint8_t *buf)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	(void)nwords;
-	(void)buf;
-	return words;
-#else
-	for (unsigned i = 0; i < nwords; i++)
-		fxh_put_le32(buf + 4 * i, words[i]);
-	return buf;
-#endif
 }
 
 /* Word @i of the virtual key words[0..n-1], initval (folding 1). */

@@ -32,7 +32,7 @@ for t in "$build"/tests/test_*; do
 done
 
 echo "== cli"
-for c in scripts/check-cli.sh; do
+for c in scripts/check-cli.sh scripts/check-collide.sh; do
 	if sh "$c" "$build/futexsim"; then
 		passed=$((passed + 1))
 	else

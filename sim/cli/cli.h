@@ -10,6 +10,8 @@
 #define FX_CLI_COMMANDS(X)						\
 	X(list, "list hashers and layouts (--hashers, --layouts, -v)")	\
 	X(hash, "show the key, hash, table, node and bucket of addresses") \
+	X(collide, "collision metrics of key sets and op streams (docs/metrics.md)") \
+	X(quality, "SMHasher-style tests of the hashers on futex keys")	\
 	X(conform, "run conformance scenarios on the live kernel and the model")
 
 #define FX_CLI_DECLARE(n, s) int fx_cli_##n(int argc, char **argv);

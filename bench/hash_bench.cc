@@ -3,8 +3,10 @@
  * hash_bench.cc - how fast is each hasher's hash_key on futex keys?
  *
  * A Google Benchmark runner (make bench-hash, docs/bench.md).  It calls the
- * C code directly: every hasher of the registry fx_hashers[] through its
- * hash_key pointer, exactly as the simulator's layouts do, on two key forms:
+ * C code directly: every hasher of the registry fx_hashers[] through the
+ * pointer the simulator's layouts call (fx_hash_words: hash_bytes on the
+ * key's bytes in place for hashers that fold key bytes, else hash_key on
+ * the words), on two key forms:
  *
  *   16B  nwords = 4 (16 bytes of key words) + initval: the kernel's
  *        global-hash key (ptr lo, ptr hi, word lo, word hi; initval =
@@ -152,18 +154,37 @@ void set_counters(benchmark::State &st)
 		benchmark::Counter::kInvert);
 }
 
-/* A registered hasher, through its hash_key pointer, seed 0. */
-void bm_hasher(benchmark::State &st, const struct fx_hasher *h, unsigned nw)
+/*
+ * A registered hasher as the layouts call it, seed 0: through hash_bytes on
+ * the key's bytes in place when the hasher folds key bytes (fx_hash_words:
+ * the union fx_key already lies in memory as K), else through hash_key on
+ * the words.
+ */
+void bm_hasher(benchmark::State &st, const struct fx_hasher *h, int form)
 {
-	const fx_hash_key_fn fn = h->hash_key;
+	const unsigned nw = FXB_FORMS[form];
 	const fxb_key *keys = g_keys.data();
 
-	for (auto _ : st) {
-		for (size_t i = 0; i < FXB_NKEYS; i++) {
-			uint64_t v = fn(keys[i].w, nw, keys[i].w[4], 0);
+	if (h->key_bytes) {
+		const fx_hash_bytes_fn fn = h->hash_bytes;
+		const size_t len = 4 * ((size_t)nw + 1);
+		const uint8_t *kb = g_kbytes[form].data();
 
-			benchmark::DoNotOptimize(v);
-		}
+		for (auto _ : st)
+			for (size_t i = 0; i < FXB_NKEYS; i++) {
+				uint64_t v = fn(kb + i * len, len, 0);
+
+				benchmark::DoNotOptimize(v);
+			}
+	} else {
+		const fx_hash_key_fn fn = h->hash_key;
+
+		for (auto _ : st)
+			for (size_t i = 0; i < FXB_NKEYS; i++) {
+				uint64_t v = fn(keys[i].w, nw, keys[i].w[4], 0);
+
+				benchmark::DoNotOptimize(v);
+			}
 	}
 	set_counters(st);
 }
@@ -293,7 +314,7 @@ void register_all(void)
 
 		for (const struct fx_hasher *const *h = fx_hashers; *h; h++)
 			benchmark::RegisterBenchmark(bm_name(f, (*h)->name).c_str(),
-						     bm_hasher, *h, nw);
+						     bm_hasher, *h, f);
 		for (const auto &c : g_checks) {
 			std::string n = bm_name(f, "ref:" + std::string(c.ref));
 
@@ -477,7 +498,7 @@ int print_summary(const SummaryReporter &rep)
 int main(int argc, char **argv)
 {
 	/* Defaults first, so that the user's own --benchmark_* flags win. */
-	static char d_reps[] = "--benchmark_repetitions=15";
+	static char d_reps[] = "--benchmark_repetitions=25";
 	static char d_min[] = "--benchmark_min_time=0.15";
 	static char d_inter[] = "--benchmark_enable_random_interleaving=true";
 	static char d_aggr[] = "--benchmark_display_aggregates_only=true";

@@ -195,4 +195,5 @@ const struct fx_hasher fx_hasher_crc32c = {
 	.out_bits = 32,
 	.hash_key = crc32c_key,
 	.hash_bytes = crc32c_bytes,
+	.key_bytes = true,
 };

@@ -54,4 +54,5 @@ const struct fx_hasher fx_hasher_fnv1a = {
 	.out_bits = 64,
 	.hash_key = fnv1a_key,
 	.hash_bytes = fnv1a_bytes,
+	.key_bytes = true,
 };

@@ -23,6 +23,7 @@
 #ifndef FX_HASHER_H
 #define FX_HASHER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,7 +57,18 @@ struct fx_hasher {
 	unsigned out_bits;		/* significant output bits: 32 or 64 */
 	fx_hash_key_fn hash_key;	/* required */
 	fx_hash_bytes_fn hash_bytes;	/* NULL when the function is word-only */
+	bool key_bytes;			/* see below */
 };
+
+/*
+ * key_bytes: the hasher folds a key as the byte string
+ *	K = LE32(words[0]) || ... || LE32(words[nwords - 1]) || LE32(initval)
+ * so that hash_key(w, n, iv, s) == hash_bytes(K, 4n + 4, s).  The kernel's
+ * union futex_key already lies in memory as K (ptr, word, then offset; or
+ * address, then offset for the private hash), so a layout may hash the
+ * key's bytes in place with hash_bytes() instead of copying its words:
+ * fx_hash_words() in sim/layouts/nodetables.c does that.
+ */
 
 /* The registry: a NULL-terminated array built from hash-list.h. */
 extern const struct fx_hasher *const fx_hashers[];

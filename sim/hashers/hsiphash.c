@@ -38,4 +38,5 @@ const struct fx_hasher fx_hasher_hsiphash = {
 	.out_bits = 32,
 	.hash_key = hsiphash_key,
 	.hash_bytes = hsiphash_bytes,
+	.key_bytes = true,
 };

@@ -81,4 +81,5 @@ const struct fx_hasher fx_hasher_murmur3 = {
 	.out_bits = 32,
 	.hash_key = murmur3_key,
 	.hash_bytes = murmur3_bytes,
+	.key_bytes = true,
 };

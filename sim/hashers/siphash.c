@@ -33,4 +33,5 @@ const struct fx_hasher fx_hasher_siphash = {
 	.out_bits = 64,
 	.hash_key = siphash_key,
 	.hash_bytes = siphash_bytes,
+	.key_bytes = true,
 };

@@ -161,4 +161,5 @@ const struct fx_hasher fx_hasher_wyhash = {
 	.out_bits = 64,
 	.hash_key = wyhash_key,
 	.hash_bytes = wyhash_bytes,
+	.key_bytes = true,
 };

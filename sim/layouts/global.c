@@ -62,8 +62,7 @@ static struct fx_hb *global_bucket(struct fx_core *core, void *state,
 	struct fx_hb *hb;
 
 	fx_key_words_global(key, info);
-	info->hash = core->hasher->hash_key(info->words, info->nwords,
-					    info->initval, core->cfg.seed);
+	info->hash = fx_hash_words(core, info, &key->both.ptr);
 	info->bucket = (unsigned)(info->hash & (g->size - 1));
 	info->table = 0;
 	info->table_size = g->size;

@@ -73,6 +73,14 @@ unsigned fx_ilog2(unsigned long v);
 struct fx_hb *fx_hb_array_new(unsigned n, int table, int node);
 int fx_nodetab_init(struct fx_nodetab *nt, unsigned nnodes, unsigned size);
 void fx_nodetab_fini(struct fx_nodetab *nt);
+/*
+ * fx_hash_words - the hasher's value of info->words/nwords/initval.  When
+ * @contig points at the same words followed by the initval in memory
+ * (inside a union fx_key) and the hasher folds key bytes, they are hashed
+ * in place.
+ */
+uint64_t fx_hash_words(struct fx_core *core, const struct fx_hash_info *info,
+		       const void *contig);
 /* the kernel's key words for the global hash (4 words on 64-bit) */
 void fx_key_words_global(const union fx_key *key, struct fx_hash_info *info);
 /* __futex_hash()'s global part: node from key or spare hash bits */

@@ -9,6 +9,7 @@
  * is key.node, or (hash >> futex_hashshift) % nr_node_ids when the key has
  * none.
  */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "layout.h"
@@ -84,6 +85,27 @@ void fx_nodetab_fini(struct fx_nodetab *nt)
 	nt->tab = NULL;
 }
 
+/* K lies in the union: ptr, word, then offset; address, then offset. */
+_Static_assert(offsetof(union fx_key, both.offset) == 16 &&
+	       offsetof(union fx_key, private.address) == 8,
+	       "union fx_key must keep the kernel's 64-bit layout");
+
+uint64_t fx_hash_words(struct fx_core *core, const struct fx_hash_info *info,
+		       const void *contig)
+{
+	const struct fx_hasher *h = core->hasher;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (contig && h->key_bytes)
+		return h->hash_bytes(contig, 4 * ((size_t)info->nwords + 1),
+				     core->cfg.seed);
+#else
+	(void)contig;
+#endif
+	return h->hash_key(info->words, info->nwords, info->initval,
+			   core->cfg.seed);
+}
+
 void fx_key_words_global(const union fx_key *key, struct fx_hash_info *info)
 {
 	info->words[0] = (uint32_t)key->both.ptr;
@@ -102,8 +124,7 @@ struct fx_hb *fx_nodetab_bucket(struct fx_core *core, struct fx_nodetab *nt,
 	unsigned node = key->both.node;
 
 	fx_key_words_global(key, info);
-	hash = core->hasher->hash_key(info->words, info->nwords, info->initval,
-				      core->cfg.seed);
+	hash = fx_hash_words(core, info, &key->both.ptr);
 	/* Every node is possible in the model, so no wrap search is needed. */
 	if (key->both.node == (uint32_t)FX_NO_NODE)
 		node = (unsigned)((hash >> nt->shift) % nt->nnodes);

@@ -148,8 +148,7 @@ static struct fx_hb *perfutex_bucket(struct fx_core *core, void *state,
 	struct pf_entry *e;
 
 	fx_key_words_global(key, info);
-	info->hash = core->hasher->hash_key(info->words, info->nwords,
-					    info->initval, core->cfg.seed);
+	info->hash = fx_hash_words(core, info, &key->both.ptr);
 	info->node = 0;
 	for (e = p->slots[info->hash & (p->nslots - 1)]; e; e = e->next)
 		if (e->hash == info->hash && fx_key_match(&e->key, key))

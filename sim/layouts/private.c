@@ -55,9 +55,8 @@ static struct fx_hb *private_bucket(struct fx_core *core, void *state,
 		info->words[1] = (uint32_t)(key->private.address >> 32);
 		info->nwords = 2;
 		info->initval = key->both.offset;
-		info->hash = core->hasher->hash_key(info->words, 2,
-						    info->initval,
-						    core->cfg.seed);
+		info->hash = fx_hash_words(core, info,
+					   &key->private.address);
 		info->bucket = (unsigned)(info->hash & (ph->slots - 1));
 		info->table = -1;
 		info->table_size = ph->slots;

@@ -310,6 +310,42 @@ static void test_table_sizes_and_hash(void **state)
 	fx_core_free(c);
 }
 
+/* A layout may hash a key-bytes hasher's input in place (fx_hash_words);
+ * the value must equal hash_key over the copied words. */
+static void test_hash_in_place_equals_words(void **state)
+{
+	static const char *const hashers[] = { "xxh3", "xxh32", "siphash",
+					       "crc32c", "jhash2" };
+	static const char *const layouts[] = { "global", "pernode", "private",
+					       "perfutex" };
+
+	for (unsigned h = 0; h < 5; h++) {
+		for (unsigned l = 0; l < 4; l++) {
+			struct fx_core_config cfg = {
+				.hasher = fx_hasher_find(hashers[h]),
+				.layout = fx_layout_find(layouts[l]),
+				.ncpus = 4, .nnodes = 2, .seed = 0x1234567,
+			};
+			struct fx_core *c = fx_core_new(&cfg);
+			struct fx_task *t = fx_mm_new(c, 1);
+			struct fx_hash_info info;
+			union fx_key k;
+
+			assert_non_null(c);
+			assert_non_null(fx_task_clone(t, 2, FX_CLONE_VM | FX_CLONE_THREAD, 0));
+			for (uint64_t a = BASE; a < BASE + 64 * 4096; a += 4096 + 12) {
+				assert_int_equal(fx_get_futex_key(t, a, FX_FLAGS_SIZE_32,
+								  &k, FX_READ), 0);
+				fx_hash(c, &k, t->mm, &info);
+				assert_int_equal(info.hash,
+						 cfg.hasher->hash_key(info.words, info.nwords,
+								      info.initval, cfg.seed));
+			}
+			fx_core_free(c);
+		}
+	}
+}
+
 static void test_private_hash_sizing(void **state)
 {
 	struct fx_core *c = mkcore("private", 64, 1);
@@ -462,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_plist_order),
 		cmocka_unit_test(test_plist_fifo),
 		cmocka_unit_test(test_table_sizes_and_hash),
+		cmocka_unit_test(test_hash_in_place_equals_words),
 		cmocka_unit_test(test_private_hash_sizing),
 		cmocka_unit_test(test_clone_rule_variants),
 		cmocka_unit_test(test_rehash_keeps_order),

@@ -265,7 +265,11 @@ static void test_key_equals_bytes(void **state)
 	for (const struct fx_hasher *const *hp = fx_hashers; *hp; hp++) {
 		const struct fx_hasher *h = *hp;
 
-		if (!h->hash_bytes || strcmp(h->name, "liteos") == 0)
+		/* every byte function but liteos (address only) folds key bytes */
+		check_hasher(h->key_bytes == (h->hash_bytes &&
+					      strcmp(h->name, "liteos") != 0), h,
+			     "key_bytes does not say how the key is folded");
+		if (!h->key_bytes)
 			continue;
 		for (unsigned n = 0; n <= 70; n++) {
 			uint32_t w[70];

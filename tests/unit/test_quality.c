@@ -89,19 +89,19 @@ static uint64_t t_folded_key(const uint32_t *w, unsigned n, uint32_t iv,
 }
 
 static const struct fx_hasher t_random = {
-	"t_random", "test: random function", 64, t_random_key, NULL
+	"t_random", "test: random function", 64, t_random_key, NULL, false
 };
 static const struct fx_hasher t_const = {
-	"t_const", "test: constant", 64, t_const_key, NULL
+	"t_const", "test: constant", 64, t_const_key, NULL, false
 };
 static const struct fx_hasher t_identity = {
-	"t_identity", "test: address", 64, t_identity_key, NULL
+	"t_identity", "test: address", 64, t_identity_key, NULL, false
 };
 static const struct fx_hasher t_and = {
-	"t_and", "test: bit 0 biased", 64, t_and_key, NULL
+	"t_and", "test: bit 0 biased", 64, t_and_key, NULL, false
 };
 static const struct fx_hasher t_folded = {
-	"t_folded", "test: seed in initval", 64, t_folded_key, NULL
+	"t_folded", "test: seed in initval", 64, t_folded_key, NULL, false
 };
 
 static void run(const struct fx_hasher *h, unsigned samples, unsigned tests,
@@ -302,7 +302,7 @@ static void test_seed_folded_is_na(void **state)
 static void test_bad_params(void **state)
 {
 	static const struct fx_hasher no_bits = {
-		"t_nobits", "test", 0, t_random_key, NULL
+		"t_nobits", "test", 0, t_random_key, NULL, false
 	};
 	struct fx_q_params p = { .samples = FX_Q_MIN_SAMPLES - 1 };
 	struct fx_q_report r;

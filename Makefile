@@ -2,6 +2,9 @@
 # plus check-sanitize (the tests under ASan+UBSan in build-san/).
 
 .SUFFIXES:
+# Objects of the test and bench programs are kept, not deleted as
+# intermediates, so rebuilding after a change compiles only what changed.
+.SECONDARY:
 -include config.mk
 
 PREFIX ?= /usr/local

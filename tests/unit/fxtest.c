@@ -148,3 +148,20 @@ void fxt_waitv(struct fx_task *t, uint64_t base, unsigned i, uint64_t val,
 	assert_int_equal(fx_uaccess_write(fx_task_mm(t), base + 24ull * i, &w,
 					  sizeof(w)), 0);
 }
+
+struct fx_core *fxt_core;
+
+int fxt_setup(void **state)
+{
+	(void)state;
+	fxt_core = fxt_core_new();
+	return fxt_core ? 0 : -1;
+}
+
+int fxt_teardown(void **state)
+{
+	(void)state;
+	fx_core_free(fxt_core);
+	fxt_core = NULL;
+	return 0;
+}

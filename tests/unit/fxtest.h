@@ -27,6 +27,12 @@
 extern struct fx_result fxt_res;
 
 struct fx_core *fxt_core_new(void);		/* 2 CPUs, 1 node, defaults */
+
+/* A per-test fixture: fxt_setup makes fxt_core with fxt_core_new(),
+ * fxt_teardown frees it (cmocka_unit_test_setup_teardown). */
+extern struct fx_core *fxt_core;
+int fxt_setup(void **state);
+int fxt_teardown(void **state);
 struct fx_core *fxt_core_cfg(const struct fx_core_config *cfg);
 struct fx_task *fxt_proc(struct fx_core *core, int pid);
 struct fx_task *fxt_thread(struct fx_task *parent, int tid);

@@ -14,21 +14,10 @@
 
 #define P FX_PRIVATE_FLAG
 
-static struct fx_core *core;
-
-static int setup(void **state)
-{
-	(void)state;
-	core = fxt_core_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_core_free(core);
-	return 0;
-}
+/* the fixture's core (fxt_setup/fxt_teardown) */
+#define core	fxt_core
+#define setup	fxt_setup
+#define teardown fxt_teardown
 
 /* D1: time is not modelled; the core hands the timeout to its caller. */
 static void test_d1_timer_reported_not_run(void **state)

@@ -21,21 +21,10 @@
 #define W2	FXT_W(1)
 #define W3	FXT_W(2)
 
-static struct fx_core *core;
-
-static int setup(void **state)
-{
-	(void)state;
-	core = fxt_core_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_core_free(core);
-	return 0;
-}
+/* the fixture's core (fxt_setup/fxt_teardown) */
+#define core	fxt_core
+#define setup	fxt_setup
+#define teardown fxt_teardown
 
 static long lock(struct fx_task *t, uint64_t w)
 {

@@ -17,21 +17,10 @@
 #define ANY	FX_BITSET_MATCH_ANY
 #define TS	FXT_SCRATCH
 
-static struct fx_core *core;
-
-static int setup(void **state)
-{
-	(void)state;
-	core = fxt_core_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_core_free(core);
-	return 0;
-}
+/* the fixture's core (fxt_setup/fxt_teardown) */
+#define core	fxt_core
+#define setup	fxt_setup
+#define teardown fxt_teardown
 
 /* ---- futex(2) ---- */
 

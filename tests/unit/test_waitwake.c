@@ -15,21 +15,10 @@
 #define U32P	(FX2_SIZE_U32 | FX2_PRIVATE)
 #define ANY	FX_BITSET_MATCH_ANY
 
-static struct fx_core *core;
-
-static int setup(void **state)
-{
-	(void)state;
-	core = fxt_core_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_core_free(core);
-	return 0;
-}
+/* the fixture's core (fxt_setup/fxt_teardown) */
+#define core	fxt_core
+#define setup	fxt_setup
+#define teardown fxt_teardown
 
 /* ---- wait / wake ---- */
 

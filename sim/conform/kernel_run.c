@@ -673,24 +673,6 @@ static void fxk_read_words(struct fxk_run *r, struct fxc_step_trace *tr)
 
 /* ---- M: steps ---- */
 
-static bool fxk_is_call(enum fxc_step_kind k)
-{
-	switch (k) {
-	case FXC_STEP_FUTEX:
-	case FXC_STEP_FUTEX_WAIT:
-	case FXC_STEP_FUTEX_WAKE:
-	case FXC_STEP_FUTEX_REQUEUE:
-	case FXC_STEP_WAITV:
-	case FXC_STEP_PRCTL_HASH:
-	case FXC_STEP_SET_ROBUST:
-	case FXC_STEP_GET_ROBUST:
-	case FXC_STEP_STORE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
  * fxk_expire_len - length of an FXC_TO_EXPIRE timeout armed by thread @t
  * at step @i: one unit per EXPIRE step (its own included) up to its own,
@@ -709,7 +691,7 @@ static int64_t fxk_expire_len(struct fxk_run *r, int i, int t)
 			if (st->thread == t)
 				return n * r->out->expire_ns;
 			n++;
-		} else if (st->thread == t && (fxk_is_call(st->kind) ||
+		} else if (st->thread == t && (fxc_step_is_call(st->kind) ||
 						st->kind == FXC_STEP_EXIT)) {
 			break;		/* its next call: no EXPIRE first */
 		}
@@ -799,7 +781,7 @@ static int fxk_step(struct fxk_run *r, int i)
 	memset(r->got, 0, sizeof(r->got));
 	if ((t < 0 || t >= sc->nthreads) && st->kind != FXC_STEP_MPROTECT)
 		return fxk_fail(r, "bad thread %d", t);
-	if (fxk_is_call(st->kind) || st->kind == FXC_STEP_EXIT) {
+	if (fxc_step_is_call(st->kind) || st->kind == FXC_STEP_EXIT) {
 		if (atomic_load(&r->ctl->t[t].state) != FXK_TS_READY)
 			return fxk_fail(r, "thread %s is not running",
 					sc->threads[t].name);
@@ -845,7 +827,7 @@ static int fxk_step(struct fxk_run *r, int i)
 	}
 	if (rc || fxk_settle(r) || r->out->error[0])
 		return -1;
-	tr->blocked = fxk_is_call(st->kind) && r->inflight[t];
+	tr->blocked = fxc_step_is_call(st->kind) && r->inflight[t];
 	tr->nret = 0;
 	for (u = 0; u < sc->nthreads; u++) {
 		if (!r->got[u])

@@ -822,16 +822,8 @@ int fxc_model_step(struct fxc_model *m, int i)
 	if (ret)
 		return ret;
 	/* "blocked" is about the step's own call: call steps only */
-	switch (s->kind) {
-	case FXC_STEP_FUTEX: case FXC_STEP_FUTEX_WAIT: case FXC_STEP_FUTEX_WAKE:
-	case FXC_STEP_FUTEX_REQUEUE: case FXC_STEP_WAITV:
-	case FXC_STEP_PRCTL_HASH: case FXC_STEP_SET_ROBUST:
-	case FXC_STEP_GET_ROBUST:
+	if (fxc_step_is_call(s->kind))
 		m->cur->blocked = m->busy[s->thread];
-		break;
-	default:
-		break;
-	}
 	read_words(m);
 	if ((ret = fx_core_check(m->core)))
 		return fail(m, ret, "after step %d (line %d): model invariant broken: %s",

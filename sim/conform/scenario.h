@@ -170,6 +170,28 @@ struct fxc_step {
 	long expect_ret;	/* >= 0, or -errno */
 };
 
+/*
+ * fxc_step_is_call - the step is a system call (or a user-space store) the
+ * thread makes; only such steps can leave their thread blocked.
+ */
+static inline bool fxc_step_is_call(enum fxc_step_kind k)
+{
+	switch (k) {
+	case FXC_STEP_FUTEX:
+	case FXC_STEP_FUTEX_WAIT:
+	case FXC_STEP_FUTEX_WAKE:
+	case FXC_STEP_FUTEX_REQUEUE:
+	case FXC_STEP_WAITV:
+	case FXC_STEP_PRCTL_HASH:
+	case FXC_STEP_SET_ROBUST:
+	case FXC_STEP_GET_ROBUST:
+	case FXC_STEP_STORE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 struct fxc_scenario {
 	char name[64];
 	char file[256];

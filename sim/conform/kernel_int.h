@@ -56,7 +56,7 @@
 #define FXK_PAGE		4096ull
 
 /* a TID for a lazy thread that has not been spawned yet: above PID_MAX */
-#define FXK_TID_PLACEHOLDER(t)	(0x3fff0000u + (uint32_t)(t))
+#define FXK_TID_NOT_STARTED(t)	(0x3fff0000u + (uint32_t)(t))
 
 /* timing (nanoseconds) */
 #define FXK_EXPIRE_NS		20000000ll	/* FXC_TO_EXPIRE unit, try 1 */

@@ -115,7 +115,7 @@ uint64_t fxk_addr(const struct fxc_scenario *sc, const struct fxc_addr *a)
 
 /*
  * fxk_tid_real - turn a canonical TID in a value meant for TID-bearing
- * word @f into the named thread's real TID (a placeholder above PID_MAX
+ * word @f into the named thread's real TID (a stand-in TID above PID_MAX
  * while a lazy thread has not started).  Other values pass unchanged.
  */
 uint32_t fxk_tid_real(const struct fxc_scenario *sc, const struct fxk_ctl *ctl,
@@ -131,7 +131,7 @@ uint32_t fxk_tid_real(const struct fxc_scenario *sc, const struct fxk_ctl *ctl,
 	t = (int)(id - FXC_TID_BASE);
 	real = (uint32_t)atomic_load(&ctl->t[t].tid);
 	if (!real)
-		real = FXK_TID_PLACEHOLDER(t);
+		real = FXK_TID_NOT_STARTED(t);
 	return (v & ~FX_TID_MASK) | real;
 }
 
@@ -146,7 +146,7 @@ uint32_t fxk_tid_canon(const struct fxc_scenario *sc,
 		return v;
 	for (t = 0; t < sc->nthreads; t++) {
 		if ((uint32_t)atomic_load(&ctl->t[t].tid) == id ||
-		    id == FXK_TID_PLACEHOLDER(t))
+		    id == FXK_TID_NOT_STARTED(t))
 			return (v & ~FX_TID_MASK) | (FXC_TID_BASE + (uint32_t)t);
 	}
 	return (v & ~FX_TID_MASK) | FXC_TID_UNKNOWN;
@@ -444,7 +444,7 @@ static long fxk_call_get_robust(int t, const struct fxc_step *st, int *err)
 	} else if (x >= 0 && x < fxk_self.sc->nthreads) {
 		pid = atomic_load(&ctl->t[x].tid);
 		if (!pid)
-			pid = (int)FXK_TID_PLACEHOLDER(x);
+			pid = (int)FXK_TID_NOT_STARTED(x);
 	} else {
 		*err = FXK_TERR_BAD_STEP;
 		return -EINVAL;

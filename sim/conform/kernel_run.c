@@ -789,21 +789,12 @@ static int fxk_step(struct fxk_run *r, int i)
 			return fxk_fail(r, "thread %s is still in a call",
 					sc->threads[t].name);
 	}
-	switch (st->kind) {
-	case FXC_STEP_FUTEX:
-	case FXC_STEP_FUTEX_WAIT:
-	case FXC_STEP_FUTEX_WAKE:
-	case FXC_STEP_FUTEX_REQUEUE:
-	case FXC_STEP_WAITV:
-	case FXC_STEP_PRCTL_HASH:
-	case FXC_STEP_SET_ROBUST:
-	case FXC_STEP_GET_ROBUST:
-	case FXC_STEP_STORE:
+	if (fxc_step_is_call(st->kind)) {
 		r->ctl->t[t].to_ns = fxk_expire_len(r, i, t);
 		fxk_issue(r, t, FXK_T_CALL, i);
 		r->inflight[t] = true;
 		r->expiring[t] = fxk_step_expires(st);
-		break;
+	} else switch (st->kind) {
 	case FXC_STEP_EXPIRE:
 		rc = fxk_expire(r, t);
 		break;

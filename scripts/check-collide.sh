@@ -30,7 +30,15 @@ expect_err "expected a power of two" --keys page:n=10 --slots 1
 expect_err "valid families: stack, heap, mmap, page, shm, samevaddr" --keys 'page:n=10;bogus:n=1'
 expect_err "no parameter 'q'; valid: n, procs, off, aslr" --keys page:q=1
 expect_err "stride=6: expected 4..1048576, a multiple of 4" --keys mmap:stride=6
-expect_err "no --keys" --hash jhash2
+expect_err "expected interleave or node0" --placement far
+expect_err "expected 1 or 2" --bucket-lines 4
+# without --keys the bundled default study runs
+out=$("$fx" collide --hash jhash2 --slots 1024 --ops 200 2>&1) ||
+	{ echo "FAIL: default study exited $?: $out"; fail=1; }
+for fam in page heap stack shm samevaddr; do
+	printf '%s\n' "$out" | grep -q "^keys $fam:" ||
+		{ echo "FAIL: default study lacks the $fam key set"; fail=1; }
+done
 expect_err "exceeds --cpus" --keys page:n=10 --cpus 2 --nodes 4
 expect_err "expected fast or core" --keys page:n=10 --engine slow
 expect_err "unexpected argument" --keys page:n=10 extra

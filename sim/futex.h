@@ -167,11 +167,25 @@ struct fx_core_config {
 	unsigned nnodes;		/* possible NUMA nodes; 0: 1 */
 	const int *cpu_node;		/* node of each CPU; NULL: blocks */
 	unsigned hash_slots;		/* 0: the kernel's size rule */
-	int layout_opt;			/* layout-specific knob, 0 = default */
+	int layout_opt;			/* knob of a researcher's layout */
+	int placement;			/* global table: FX_PLACE_* */
+	int refcount;			/* private hash: FX_REF_* */
+	unsigned bucket_lines;		/* 0 or 1: lock, waiter count and chain
+					   head share one 64-byte line (the
+					   kernel's); 2: the lock on its own
+					   line, count and chain on another */
 	bool private_hash_clone_vm;	/* the post-6.17 clone rule (CLONE_VM
 					   && !CLONE_VFORK) instead of
 					   CLONE_THREAD|CLONE_VM */
 };
+
+/* cfg.placement: where the pre-6.16 global table's pages live */
+#define FX_PLACE_INTERLEAVE	0	/* hashdist: pages interleaved */
+#define FX_PLACE_NODE0		1	/* hashdist=0: all on node 0 */
+/* cfg.refcount: the process-private hash's reference count */
+#define FX_REF_PERCPU		0	/* 6.17+: per-CPU, atomic only while
+					   a replacement is pending */
+#define FX_REF_ATOMIC		1	/* 6.16: one shared rcuref line */
 
 /**
  * fx_core_new - create a simulated kernel

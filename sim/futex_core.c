@@ -51,7 +51,11 @@ struct fx_core *fx_core_new(const struct fx_core_config *cfg)
 		core->cfg.ncpus = 1;
 	if (!core->cfg.nnodes)
 		core->cfg.nnodes = 1;
-	if (core->cfg.nnodes > core->cfg.ncpus ||
+	if (core->cfg.nnodes > core->cfg.ncpus || core->cfg.bucket_lines > 2 ||
+	    (core->cfg.placement != FX_PLACE_INTERLEAVE &&
+	     core->cfg.placement != FX_PLACE_NODE0) ||
+	    (core->cfg.refcount != FX_REF_PERCPU &&
+	     core->cfg.refcount != FX_REF_ATOMIC) ||
 	    (core->cfg.hash_slots &&
 	     (core->cfg.hash_slots & (core->cfg.hash_slots - 1)))) {
 		free(core);

@@ -24,6 +24,29 @@ int fx_conform_main(int argc, char **argv);
 int fx_cli_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct fx_core_config;
+
+/*
+ * The kernel layouts' knobs, shared by list, hash and collide:
+ * --placement interleave|node0, --refcount percpu|atomic,
+ * --bucket-lines 1|2.  FX_CLI_KNOB_OPTS goes into a getopt_long table;
+ * fx_cli_knob() handles one of them and returns 0, or prints the error
+ * and returns 2.
+ */
+#define FX_CLI_KNOB_PLACEMENT	0x100
+#define FX_CLI_KNOB_REFCOUNT	0x101
+#define FX_CLI_KNOB_LINES	0x102
+#define FX_CLI_KNOB_OPTS						\
+	{ "placement", required_argument, NULL, FX_CLI_KNOB_PLACEMENT }, \
+	{ "refcount", required_argument, NULL, FX_CLI_KNOB_REFCOUNT },	\
+	{ "bucket-lines", required_argument, NULL, FX_CLI_KNOB_LINES }
+#define FX_CLI_KNOB_HELP						\
+	"  --placement P  global table pages: interleave (default) or node0\n" \
+	"  --refcount R   private hash refcount: percpu (6.17+, default) or atomic (6.16)\n" \
+	"  --bucket-lines N  cache lines per bucket: 1 (the kernel's) or 2 (lock apart)\n"
+int fx_cli_knob(const char *cmd, int opt, const char *arg,
+		struct fx_core_config *cfg);
+
 /* fx_parse_u64 - strict number (decimal, 0x hex); false on junk/overflow */
 bool fx_parse_u64(const char *s, uint64_t *out);
 

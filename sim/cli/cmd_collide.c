@@ -53,6 +53,9 @@
 #include "hashers/hasher.h"
 #include "layouts/layout.h"
 
+/* The bundled default study: one key set of each kind a real program has. */
+#define DEFAULT_KEYS "page:n=1000;heap:n=2000;stack:threads=64;shm:procs=16,n=16;samevaddr:procs=16,n=16"
+
 static const char collide_usage[] =
 	"usage: futexsim collide --keys SPEC[;SPEC...] [--hash H1,H2,...]\n"
 	"                        [--layout L1,L2,...] [--slots N1,N2,...]\n"
@@ -75,6 +78,8 @@ static const char collide_usage[] =
 	"  --out FILE      write CSV (JSON if FILE ends in .json), atomically\n"
 	"  --json          print JSON on stdout instead of the table\n"
 	"  --timing        print key-set throughput (keys/s) to stderr\n"
+	FX_CLI_KNOB_HELP
+	"Without --keys the bundled default study runs: " DEFAULT_KEYS "\n"
 	"key families:\n";
 
 #define CMD "collide"
@@ -192,16 +197,23 @@ static double now_sec(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* The layouts' knobs (--placement, --refcount, --bucket-lines), the same
+ * for every configuration of one command; they are in the provenance
+ * line's args. */
+static struct fx_core_config knobs;
+
 static int run_core_new(struct run *r)
 {
 	const struct fx_keyset *ks = r->ks;
-	struct fx_core_config cfg = {
-		.hasher = r->hasher, .layout = r->layout, .seed = r->hash_seed,
-		.ncpus = r->ncpus, .nnodes = r->nnodes,
-	};
+	struct fx_core_config cfg = knobs;
 	uint64_t a[6] = { FX_PR_FUTEX_HASH, FX_PR_FUTEX_HASH_SET_SLOTS,
 			  r->slots, 0, 0, 0 };
 
+	cfg.hasher = r->hasher;
+	cfg.layout = r->layout;
+	cfg.seed = r->hash_seed;
+	cfg.ncpus = r->ncpus;
+	cfg.nnodes = r->nnodes;
 	if (!r->layout->prctl)
 		cfg.hash_slots = r->slots;
 	r->core = fx_core_new(&cfg);
@@ -1001,8 +1013,10 @@ int fx_cli_collide(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timing", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		FX_CLI_KNOB_OPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static char default_keys[] = DEFAULT_KEYS;	/* split() writes */
 	char *keys_arg = NULL, *hash_arg = NULL, *layout_arg = NULL,
 	     *slots_arg = NULL, *out = NULL;
 	char *specs[MAXLIST], *hnames[MAXLIST], *lnames[MAXLIST], *snames[MAXLIST];
@@ -1069,6 +1083,12 @@ int fx_cli_collide(int argc, char **argv)
 			fputs(collide_usage, stdout);
 			fputs(fx_keygen_help(), stdout);
 			return 0;
+		case FX_CLI_KNOB_PLACEMENT:
+		case FX_CLI_KNOB_REFCOUNT:
+		case FX_CLI_KNOB_LINES:
+			if (fx_cli_knob(CMD, c, optarg, &knobs))
+				return 2;
+			break;
 		default:
 			fputs(collide_usage, stderr);
 			return 2;
@@ -1077,7 +1097,7 @@ int fx_cli_collide(int argc, char **argv)
 	if (optind < argc)
 		return fx_cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (!keys_arg)
-		return fx_cli_error(CMD, "no --keys given; e.g. --keys 'page:n=1000' (see --help)");
+		keys_arg = default_keys;
 	if (nnodes > ncpus)
 		return fx_cli_error(CMD, "--nodes %u exceeds --cpus %u", nnodes, ncpus);
 

@@ -27,7 +27,8 @@ static const char hash_usage[] =
 	"  --mm PTR       the mm_struct address in private keys (default 0xffff888100000000)\n"
 	"  --shared-anon  shared key of an anonymous page (offset | FUT_OFF_MMSHARED)\n"
 	"  --inode SEQ    shared key of a file page: i_seq SEQ, pgoff = ADDR / 4096\n"
-	"  --node N       FUTEX2_NUMA key with node N (not hashed; picks the table)\n";
+	"  --node N       FUTEX2_NUMA key with node N (not hashed; picks the table)\n"
+	FX_CLI_KNOB_HELP;
 
 int fx_cli_hash(int argc, char **argv)
 {
@@ -43,6 +44,7 @@ int fx_cli_hash(int argc, char **argv)
 		{ "inode", required_argument, NULL, 'i' },
 		{ "node", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
+		FX_CLI_KNOB_OPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct fx_core_config cfg = { .ncpus = 2, .nnodes = 1 };
@@ -107,6 +109,12 @@ int fx_cli_hash(int argc, char **argv)
 		case 'h':
 			fputs(hash_usage, stdout);
 			return 0;
+		case FX_CLI_KNOB_PLACEMENT:
+		case FX_CLI_KNOB_REFCOUNT:
+		case FX_CLI_KNOB_LINES:
+			if (fx_cli_knob("hash", c, optarg, &cfg))
+				return 2;
+			break;
 		default:
 			fputs(hash_usage, stderr);
 			return 2;

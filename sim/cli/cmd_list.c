@@ -18,7 +18,8 @@ static const char list_usage[] =
 	"  Lists the hash functions and bucket layouts (both by default).\n"
 	"  -v           describe each layout in full for --cpus/--nodes\n"
 	"  --cpus N     CPUs of the described machine (default 2)\n"
-	"  --nodes N    NUMA nodes of the described machine (default 1)\n";
+	"  --nodes N    NUMA nodes of the described machine (default 1)\n"
+	FX_CLI_KNOB_HELP;
 
 int fx_cli_list(int argc, char **argv)
 {
@@ -29,8 +30,10 @@ int fx_cli_list(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "nodes", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		FX_CLI_KNOB_OPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct fx_core_config knobs = { 0 };
 	bool hashers = false, layouts = false, verbose = false;
 	uint64_t cpus = 2, nodes = 1;
 	int c;
@@ -52,6 +55,12 @@ int fx_cli_list(int argc, char **argv)
 		case 'h':
 			fputs(list_usage, stdout);
 			return 0;
+		case FX_CLI_KNOB_PLACEMENT:
+		case FX_CLI_KNOB_REFCOUNT:
+		case FX_CLI_KNOB_LINES:
+			if (fx_cli_knob("list", c, optarg, &knobs))
+				return 2;
+			break;
 		default:
 			fputs(list_usage, stderr);
 			return 2;
@@ -73,12 +82,12 @@ int fx_cli_list(int argc, char **argv)
 	if (layouts) {
 		printf("%slayouts:\n", hashers ? "\n" : "");
 		for (const struct fx_layout_ops *const *l = fx_layouts; *l; l++) {
-			struct fx_core_config cfg = {
-				.layout = *l, .ncpus = (unsigned)cpus,
-				.nnodes = (unsigned)nodes,
-			};
+			struct fx_core_config cfg = knobs;
 			struct fx_core *core;
 
+			cfg.layout = *l;
+			cfg.ncpus = (unsigned)cpus;
+			cfg.nnodes = (unsigned)nodes;
 			if (!verbose) {
 				printf("  %-16s %s\n", (*l)->name, (*l)->summary);
 				continue;

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "cli.h"
+#include "futex.h"
 
 int fx_cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -32,4 +35,37 @@ bool fx_parse_u64(const char *s, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+int fx_cli_knob(const char *cmd, int opt, const char *arg,
+		struct fx_core_config *cfg)
+{
+	switch (opt) {
+	case FX_CLI_KNOB_PLACEMENT:
+		if (!strcmp(arg, "interleave"))
+			cfg->placement = FX_PLACE_INTERLEAVE;
+		else if (!strcmp(arg, "node0"))
+			cfg->placement = FX_PLACE_NODE0;
+		else
+			return fx_cli_error(cmd, "--placement '%s': expected interleave or node0", arg);
+		return 0;
+	case FX_CLI_KNOB_REFCOUNT:
+		if (!strcmp(arg, "percpu"))
+			cfg->refcount = FX_REF_PERCPU;
+		else if (!strcmp(arg, "atomic"))
+			cfg->refcount = FX_REF_ATOMIC;
+		else
+			return fx_cli_error(cmd, "--refcount '%s': expected percpu or atomic", arg);
+		return 0;
+	case FX_CLI_KNOB_LINES:
+		if (!strcmp(arg, "1"))
+			cfg->bucket_lines = 1;
+		else if (!strcmp(arg, "2"))
+			cfg->bucket_lines = 2;
+		else
+			return fx_cli_error(cmd, "--bucket-lines '%s': expected 1 or 2", arg);
+		return 0;
+	default:
+		return fx_cli_error(cmd, "internal: unknown knob %d", opt);
+	}
 }

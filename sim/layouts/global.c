@@ -7,9 +7,10 @@
  * Placement: the table is allocated by alloc_large_system_hash(), which on
  * NUMA machines interleaves its pages over the nodes (hashdist); with 64
  * cache-line buckets per 4 KiB page, bucket i lives on node (i / 64) %
- * nodes.  layout_opt = 1 places the whole table on node 0 instead (a boot
- * with hashdist=0).  One cache line per bucket (lock, waiter count and
- * chain head share it); no refcount; never resized.
+ * nodes.  cfg.placement = FX_PLACE_NODE0 places the whole table on node
+ * 0 instead (a boot with hashdist=0).  One cache line per bucket (lock,
+ * waiter count and chain head share it) unless cfg.bucket_lines = 2; no
+ * refcount; never resized.
  */
 #include <stdlib.h>
 
@@ -33,7 +34,7 @@ static int global_init(struct fx_core *core, void **state)
 		return -ENOMEM;
 	g->size = core->cfg.hash_slots ? core->cfg.hash_slots :
 		  fx_roundup_pow2(256ul * core->cfg.ncpus);
-	g->node0 = core->cfg.layout_opt == 1;
+	g->node0 = core->cfg.placement == FX_PLACE_NODE0;
 	g->tab = fx_hb_array_new(g->size, 0, 0);
 	if (!g->tab) {
 		free(g);
@@ -95,7 +96,7 @@ static void global_describe(struct fx_core *core, void *state, FILE *out,
 		g->size, g->size - 1);
 	fprintf(out, "  home node:  %s\n", g->node0 ? "node 0 (hashdist=0)" :
 		"pages interleaved over nodes: bucket i on node (i/64) % nodes");
-	fprintf(out, "  bucket:     1 cache line (lock, waiters, chain)\n");
+	fx_describe_bucket(core, out, "");
 	fprintf(out, "  refcount:   none\n");
 	fprintf(out, "  resize:     never (sized at boot)\n");
 	fprintf(out, "  private hash (PR_FUTEX_HASH): absent (kernels before 6.16)\n");

@@ -91,6 +91,10 @@ void fx_nodetab_visit(struct fx_nodetab *nt, fx_hb_visit_fn fn, void *arg);
 /* init/fini of layouts whose whole state is one struct fx_nodetab */
 int fx_nodetab_layout_init(struct fx_core *core, void **state);
 void fx_nodetab_layout_fini(struct fx_core *core, void *state);
+/* fx_describe_bucket - the "bucket:" line of describe(), from
+ * cfg.bucket_lines; @extra is appended (may be "") */
+void fx_describe_bucket(const struct fx_core *core, FILE *out,
+			const char *extra);
 /* the kernel's 6.16+ size rule for one node's table */
 unsigned fx_kernel_hashsize(unsigned ncpus, unsigned nnodes);
 

@@ -170,7 +170,7 @@ static void liteos_describe(struct fx_core *core, void *state, FILE *out,
 		     "              (hasher 'liteos', seed 0: the index equals LiteOS's)\n",
 		core->hasher->name);
 	fprintf(out, "  home node:  node 0 (one static array)\n");
-	fprintf(out, "  bucket:     1 cache line (lock, chain); a LosMux in LiteOS\n");
+	fx_describe_bucket(core, out, "; a LosMux in LiteOS");
 	fprintf(out, "  refcount:   none\n");
 	fprintf(out, "  resize:     never (fixed at %u)\n", LITEOS_INDEX_MAX);
 	fprintf(out, "  departure:  no physical memory: a shared page's identity (i_seq, pgoff or mm, address)\n"

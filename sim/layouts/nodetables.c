@@ -168,3 +168,14 @@ void fx_nodetab_layout_fini(struct fx_core *core, void *state)
 	fx_nodetab_fini(state);
 	free(state);
 }
+
+void fx_describe_bucket(const struct fx_core *core, FILE *out,
+			const char *extra)
+{
+	if (core->cfg.bucket_lines == 2)
+		fprintf(out, "  bucket:     2 cache lines (lock | waiter count, chain head)%s\n",
+			extra);
+	else
+		fprintf(out, "  bucket:     1 cache line (lock, waiter count, chain head)%s\n",
+			extra);
+}

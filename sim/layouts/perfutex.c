@@ -197,7 +197,7 @@ static void perfutex_describe(struct fx_core *core, void *state, FILE *out,
 		     "              by comparing keys (ptr, word, offset), so chains never mix futexes\n",
 		p->nslots, p->nslots - 1);
 	fprintf(out, "  home node:  the node of the first CPU that used the futex (node 0 in the model)\n");
-	fprintf(out, "  bucket:     1 cache line (lock, waiters, chain)\n");
+	fx_describe_bucket(core, out, "");
 	fprintf(out, "  refcount:   none\n");
 	fprintf(out, "  resize:     grows on demand, a queue per new futex; queues never freed or moved\n"
 		     "              (memory grows with distinct futexes)\n");

@@ -39,8 +39,8 @@ static void pernode_describe(struct fx_core *core, void *state, FILE *out,
 	fprintf(out, "  home node:  table n lives on node n\n");
 	fprintf(out, "  node pick:  FUTEX2_NUMA node word, else (hash >> %u) %% %u\n",
 		nt->shift, nt->nnodes);
-	fprintf(out, "  bucket:     1 cache line (lock, waiters, chain), hash & %u\n",
-		nt->size - 1);
+	fprintf(out, "  index:      hash & %u\n", nt->size - 1);
+	fx_describe_bucket(core, out, "");
 	fprintf(out, "  refcount:   none\n");
 	fprintf(out, "  resize:     never (sized at boot)\n");
 }

@@ -19,8 +19,9 @@
  * GET_SLOTS: hash_mask + 1, or 0.  On replacement every waiter moves to its
  * new bucket in chain order, so per-futex wake order is kept.
  *
- * Refcount: layout_opt 0 = per-CPU refcount (6.17+), 1 = one atomic
- * refcount line per process (6.16's rcuref); the DES charges it.
+ * Refcount: cfg.refcount FX_REF_PERCPU = per-CPU counters (6.17+),
+ * FX_REF_ATOMIC = one atomic refcount line per process (6.16's rcuref);
+ * the cost model charges it.  Bucket cache lines: cfg.bucket_lines.
  */
 #include <stdlib.h>
 
@@ -198,8 +199,8 @@ static void private_describe(struct fx_core *core, void *state, FILE *out,
 	fprintf(out, "  serves:     private, non-NUMA keys of processes with a private hash\n");
 	fprintf(out, "  hash:       jhash2(address, 2 words, offset) & (slots - 1)\n");
 	fprintf(out, "  home node:  private table: node 0 (allocating thread); global: per node\n");
-	fprintf(out, "  bucket:     1 cache line (lock, waiters, chain)\n");
-	fprintf(out, "  refcount:   %s\n", core->cfg.layout_opt == 1 ?
+	fx_describe_bucket(core, out, "");
+	fprintf(out, "  refcount:   %s\n", core->cfg.refcount == FX_REF_ATOMIC ?
 		"one atomic line per process (6.16 rcuref)" :
 		"per-CPU counters, atomic only during replacement (6.17+)");
 	fprintf(out, "  resize:     at thread creation to clamp(roundup_pow_of_two(4 x min(threads, CPUs)), 16, %u),\n"

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,6 +347,58 @@ static void test_hash_in_place_equals_words(void **state)
 	}
 }
 
+/* The kernel layouts' named knobs: placement, refcount, bucket lines. */
+static void test_layout_knobs(void **state)
+{
+	struct fx_core_config cfg = { .layout = fx_layout_find("global"),
+				      .ncpus = 4, .nnodes = 2 };
+	struct fx_core *c;
+	struct fx_task *t;
+	struct fx_hash_info info;
+	char buf[2048];
+	FILE *f;
+
+	/* interleaved pages: bucket i on node (i / 64) % nodes */
+	c = fx_core_new(&cfg);
+	t = fx_mm_new(c, 1);
+	for (uint64_t a = BASE; a < BASE + 256 * 4096; a += 4096) {
+		assert_int_equal(fx_futex_locate(t, a, FX2_PRIVATE, &info), 0);
+		assert_int_equal(info.node, (int)((info.bucket / 64) % 2));
+	}
+	fx_core_free(c);
+	/* hashdist=0: everything on node 0 */
+	cfg.placement = FX_PLACE_NODE0;
+	cfg.bucket_lines = 2;
+	c = fx_core_new(&cfg);
+	t = fx_mm_new(c, 1);
+	for (uint64_t a = BASE; a < BASE + 256 * 4096; a += 4096) {
+		assert_int_equal(fx_futex_locate(t, a, FX2_PRIVATE, &info), 0);
+		assert_int_equal(info.node, 0);
+	}
+	f = fmemopen(buf, sizeof(buf), "w");
+	c->layout_ops->describe(c, c->layout, f, true);
+	fclose(f);
+	assert_non_null(strstr(buf, "node 0 (hashdist=0)"));
+	assert_non_null(strstr(buf, "2 cache lines"));
+	fx_core_free(c);
+	/* the private hash's refcount scheme is stated */
+	cfg = (struct fx_core_config){ .refcount = FX_REF_ATOMIC, .ncpus = 2 };
+	c = fx_core_new(&cfg);
+	f = fmemopen(buf, sizeof(buf), "w");
+	c->layout_ops->describe(c, c->layout, f, true);
+	fclose(f);
+	assert_non_null(strstr(buf, "one atomic line per process"));
+	assert_non_null(strstr(buf, "1 cache line"));
+	fx_core_free(c);
+	/* impossible knobs */
+	cfg = (struct fx_core_config){ .bucket_lines = 3 };
+	assert_null(fx_core_new(&cfg));
+	cfg = (struct fx_core_config){ .placement = 2 };
+	assert_null(fx_core_new(&cfg));
+	cfg = (struct fx_core_config){ .refcount = -1 };
+	assert_null(fx_core_new(&cfg));
+}
+
 static void test_private_hash_sizing(void **state)
 {
 	struct fx_core *c = mkcore("private", 64, 1);
@@ -499,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_plist_fifo),
 		cmocka_unit_test(test_table_sizes_and_hash),
 		cmocka_unit_test(test_hash_in_place_equals_words),
+		cmocka_unit_test(test_layout_knobs),
 		cmocka_unit_test(test_private_hash_sizing),
 		cmocka_unit_test(test_clone_rule_variants),
 		cmocka_unit_test(test_rehash_keeps_order),

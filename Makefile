@@ -103,4 +103,5 @@ distclean: clean
 
 .PHONY: all tests check check-sanitize install clean distclean
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/obj/sim/cli/main.d $(TEST_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/sim/cli/main.d $(TEST_SUPPORT_OBJS:.o=.d) \
+	$(TEST_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

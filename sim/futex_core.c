@@ -456,11 +456,11 @@ void fx_note_walk(struct fx_core *core, const struct fx_q *q,
 
 /* ---- waking ---- */
 
+/* fx_wake_q_add - wake_q_add(): queue @t once per call (O(1)). */
 void fx_wake_q_add(struct fx_core *core, struct fx_task *t)
 {
-	for (unsigned i = 0; i < core->wq_len; i++)
-		if (core->wq[i] == t)
-			return;
+	if (t->in_wake_q)
+		return;
 	if (core->wq_len == core->wq_cap) {
 		unsigned cap = core->wq_cap ? core->wq_cap * 2 : 16;
 		struct fx_task **n = realloc(core->wq, cap * sizeof(*n));
@@ -471,6 +471,7 @@ void fx_wake_q_add(struct fx_core *core, struct fx_task *t)
 		core->wq_cap = cap;
 	}
 	core->wq[core->wq_len++] = t;
+	t->in_wake_q = true;
 }
 
 /**

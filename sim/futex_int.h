@@ -206,6 +206,7 @@ struct fx_task {
 	int normal_prio;		/* 99-rt_prio, -1 for DL, 120 other */
 	int prio;			/* effective, PI-boosted */
 	uint64_t order;			/* creation order (stable sorting) */
+	bool in_wake_q;			/* on core->wq for the call in progress */
 
 	/* the system call in flight */
 	int sys_nr;

@@ -322,6 +322,7 @@ static int call_end(struct fx_task *t, long ret, int status,
 	for (unsigned i = 0; i < core->wq_len; i++) {
 		struct fx_task *w = core->wq[i];
 
+		w->in_wake_q = false;
 		if (w->state == FX_TASK_SLEEPING) {
 			w->state = FX_TASK_WOKEN;
 			core->wq[n++] = w;

@@ -84,6 +84,19 @@ struct fx_hb {
 	int node;			/* home node of the bucket's memory */
 	int table;			/* table id (node, or -1 = private) */
 	unsigned index;			/* index in its table */
+	/*
+	 * The engine's view of the bucket (sim/des/op.c): the spinlock as a
+	 * contended resource and the CPUs holding the bucket's cache lines.
+	 * All zero is "unlocked, in no cache".  The time-free core never
+	 * reads it.
+	 */
+	struct fx_hb_sim {
+		void *holder;		/* request holding the lock */
+		void *qhead, *qtail;	/* FIFO of waiting requests */
+		uint64_t busy_since;	/* ps: start of the holder's share */
+		uint32_t owner[2];	/* CPU + 1 last writing line 0/1 */
+		uint32_t reader[2];	/* CPU + 1 last reading it since */
+	} sim;
 };
 
 struct fx_pi_state;

@@ -47,6 +47,12 @@ static uint64_t qh_upper(unsigned b)
 		(e - FX_QH_SUBBITS)) - 1;
 }
 
+void fx_qhist_bin_range(unsigned b, uint64_t *lo, uint64_t *hi)
+{
+	*lo = b ? qh_upper(b - 1) + 1 : 0;
+	*hi = qh_upper(b);
+}
+
 void fx_qhist_init(struct fx_qhist *h)
 {
 	memset(h, 0, sizeof(*h));

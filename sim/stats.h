@@ -54,6 +54,8 @@ struct fx_qhist {
 void fx_qhist_init(struct fx_qhist *h);
 void fx_qhist_add(struct fx_qhist *h, uint64_t v);
 void fx_qhist_merge(struct fx_qhist *dst, const struct fx_qhist *src);
+/* fx_qhist_bin_range - the values [*lo, *hi] that fall into bin @b */
+void fx_qhist_bin_range(unsigned b, uint64_t *lo, uint64_t *hi);
 /* fx_qhist_mean - sum / count, 0 when empty */
 double fx_qhist_mean(const struct fx_qhist *h);
 /**

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Every subcommand: {name, summary, entry}, listed once. */
 #define FX_CLI_COMMANDS(X)						\
@@ -12,7 +13,8 @@
 	X(hash, "show the key, hash, table, node and bucket of addresses") \
 	X(collide, "collision metrics of key sets and op streams (docs/metrics.md)") \
 	X(quality, "SMHasher-style tests of the hashers on futex keys")	\
-	X(conform, "run conformance scenarios on the live kernel and the model")
+	X(conform, "run conformance scenarios on the live kernel and the model") \
+	X(run, "simulate workloads on NUMA topologies: latency, throughput, lock wait")
 
 #define FX_CLI_DECLARE(n, s) int fx_cli_##n(int argc, char **argv);
 FX_CLI_COMMANDS(FX_CLI_DECLARE)
@@ -46,6 +48,18 @@ struct fx_core_config;
 	"  --bucket-lines N  cache lines per bucket: 1 (the kernel's) or 2 (lock apart)\n"
 int fx_cli_knob(const char *cmd, int opt, const char *arg,
 		struct fx_core_config *cfg);
+
+/*
+ * Output files are written whole or not at all: fx_cli_tmpfile() opens
+ * PATH.tmpXXXXXX beside @path, fx_cli_tmpfile_close() flushes, syncs and
+ * closes it, fx_cli_tmpfile_commit() renames it over @path.  Each prints
+ * its error, removes the temporary file on failure and returns 2 (0 on
+ * success).  To drop a closed temporary file: unlink(tmp); free(tmp).
+ */
+int fx_cli_tmpfile(const char *cmd, const char *path, char **tmp, FILE **f);
+int fx_cli_tmpfile_close(const char *cmd, const char *path, char *tmp,
+			 FILE *f);
+int fx_cli_tmpfile_commit(const char *cmd, const char *path, char *tmp);
 
 /* fx_parse_u64 - strict number (decimal, 0x hex); false on junk/overflow */
 bool fx_parse_u64(const char *s, uint64_t *out);

@@ -948,27 +948,12 @@ static int split(char *s, char sep, char **out)
 static int write_output(const char *path, bool json, const struct outrow *rows,
 			size_t n, const char *prov)
 {
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 16);
+	char *tmp;
 	FILE *f;
-	int fd;
+	int ret = fx_cli_tmpfile(CMD, path, &tmp, &f);
 
-	if (!tmp)
-		return fx_cli_error(CMD, "out of memory");
-	snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return fx_cli_error(CMD, "--out '%s': cannot create a file beside it: %s",
-				    path, strerror(errno));
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return fx_cli_error(CMD, "--out '%s': %s", path, strerror(errno));
-	}
+	if (ret)
+		return ret;
 	if (json) {
 		json_rows(f, rows, n, prov);
 	} else {
@@ -977,21 +962,8 @@ static int write_output(const char *path, bool json, const struct outrow *rows,
 		for (size_t i = 0; i < n; i++)
 			csv_row(f, &rows[i]);
 	}
-	if (fflush(f) || ferror(f) || fsync(fileno(f)) || fclose(f)) {
-		unlink(tmp);
-		free(tmp);
-		return fx_cli_error(CMD, "--out '%s': write failed: %s", path,
-				    strerror(errno));
-	}
-	if (rename(tmp, path)) {
-		int e = errno;
-
-		unlink(tmp);
-		free(tmp);
-		return fx_cli_error(CMD, "--out '%s': %s", path, strerror(e));
-	}
-	free(tmp);
-	return 0;
+	ret = fx_cli_tmpfile_close(CMD, path, tmp, f);
+	return ret ? ret : fx_cli_tmpfile_commit(CMD, path, tmp);
 }
 
 int fx_cli_collide(int argc, char **argv)

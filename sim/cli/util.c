@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "futex.h"
@@ -68,4 +69,71 @@ int fx_cli_knob(const char *cmd, int opt, const char *arg,
 	default:
 		return fx_cli_error(cmd, "internal: unknown knob %d", opt);
 	}
+}
+
+int fx_cli_tmpfile(const char *cmd, const char *path, char **tmp, FILE **f)
+{
+	size_t len = strlen(path) + 16;
+	int fd;
+
+	*tmp = malloc(len);
+	if (!*tmp)
+		return fx_cli_error(cmd, "out of memory");
+	snprintf(*tmp, len, "%s.tmpXXXXXX", path);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		int e = errno;
+
+		free(*tmp);
+		*tmp = NULL;
+		return fx_cli_error(cmd, "'%s': cannot create a file beside it: %s",
+				    path, strerror(e));
+	}
+	*f = fdopen(fd, "w");
+	if (!*f) {
+		int e = errno;
+
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return fx_cli_error(cmd, "'%s': %s", path, strerror(e));
+	}
+	return 0;
+}
+
+int fx_cli_tmpfile_close(const char *cmd, const char *path, char *tmp,
+			 FILE *f)
+{
+	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
+		int e = errno;
+
+		fclose(f);
+		unlink(tmp);
+		free(tmp);
+		return fx_cli_error(cmd, "'%s': write failed: %s", path,
+				    strerror(e));
+	}
+	if (fclose(f)) {
+		int e = errno;
+
+		unlink(tmp);
+		free(tmp);
+		return fx_cli_error(cmd, "'%s': write failed: %s", path,
+				    strerror(e));
+	}
+	return 0;
+}
+
+int fx_cli_tmpfile_commit(const char *cmd, const char *path, char *tmp)
+{
+	if (rename(tmp, path)) {
+		int e = errno;
+
+		unlink(tmp);
+		free(tmp);
+		return fx_cli_error(cmd, "'%s': %s", path, strerror(e));
+	}
+	free(tmp);
+	return 0;
 }

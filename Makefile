@@ -17,11 +17,11 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined -DFX_DEBUG=1
 endif
 
-CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) $(EXTRA_CFLAGS) -I. -Isim -MMD -MP
+CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) $(EXTRA_CFLAGS) -I. -Isim -Iworkloads -MMD -MP
 LDFLAGS_ALL = $(FX_LDFLAGS) $(SANFLAGS)
 
 LIB_SRCS := $(wildcard sim/*.c sim/lib/*.c sim/hashers/*.c sim/layouts/*.c \
-	sim/conform/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
+	sim/conform/*.c sim/des/*.c workloads/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -74,21 +74,31 @@ $(BUILD)/bench/hash_bench: $(BUILD)/obj/bench/hash_bench.o $(BUILD)/obj/bench/jh
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(GBENCH_LIBS) $(FX_LIBS)
 
+$(BUILD)/bench/des_bench: $(BUILD)/obj/bench/des_bench.o $(BUILD)/obj/bench/des_bench_sim.o $(BUILD)/libfutexsim.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(GBENCH_LIBS) $(FX_LIBS)
+
 ifeq ($(HAVE_GBENCH),yes)
 bench-hash: $(BUILD)/bench/hash_bench
 	@scripts/bench-hash.sh $(BUILD)/bench/hash_bench
+bench-des: $(BUILD)/bench/des_bench
+	@scripts/bench-des.sh $(BUILD)/bench/des_bench
 else
-bench-hash:
-	@echo "bench-hash: skipped: Google Benchmark was not found by ./configure" \
+bench-hash bench-des:
+	@echo "$@: skipped: Google Benchmark was not found by ./configure" \
 	      "(HAVE_GBENCH = $(HAVE_GBENCH)); install it (Debian: libbenchmark-dev)" \
 	      "and run ./configure again"
 endif
 
-# All simulator benchmarks; more simulator benchmarks join it later.
-sim-bench: bench-hash
+# All simulator benchmarks, one after the other even under make -j.
+sim-bench: bench-hash bench-des
+ifneq ($(filter sim-bench,$(MAKECMDGOALS)),)
+bench-des: | bench-hash
+endif
 
-.PHONY: bench-hash sim-bench
--include $(BUILD)/obj/bench/hash_bench.d $(BUILD)/obj/bench/jhash2_ref.d
+.PHONY: bench-hash bench-des sim-bench
+-include $(BUILD)/obj/bench/hash_bench.d $(BUILD)/obj/bench/jhash2_ref.d \
+	$(BUILD)/obj/bench/des_bench.d $(BUILD)/obj/bench/des_bench_sim.d
 
 install: $(BUILD)/futexsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/futexsim/scenarios

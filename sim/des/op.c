@@ -21,7 +21,8 @@
  *              its holder.  Held: the request joins the bucket's FIFO and
  *              the thread spins on its CPU.  At release the head request
  *              gets the lock after [lock.handoff] scaled by the node
- *              distance between the two CPUs.
+ *              distance between the two CPUs, plus the transfer of the
+ *              lock's line [line.xfer scaled the same way].
  *   PH_EXEC    the core op runs at the instant the last lock is granted.
  *              The time the locks are then held is charged from what the
  *              core reports: the futex word read or written under the lock
@@ -135,7 +136,7 @@ static void lock_release(struct fx_des *des, struct des_lockreq *h)
 {
 	struct fx_hb *hb = h->hb;
 	struct des_lockreq *w, *next;
-	unsigned from, to;
+	unsigned from, to, d;
 	fx_ps handoff;
 
 	for (w = hb->sim.qhead; w; w = w->next) {
@@ -158,8 +159,10 @@ static void lock_release(struct fx_des *des, struct des_lockreq *h)
 		hb->sim.qtail = NULL;
 	from = h->th->pub.cpu;
 	to = next->th->pub.cpu;
-	handoff = des_cost(des, FX_COST_lock_handoff) *
-		  des_dist(des, des->cpu_node[from], des->cpu_node[to]) / 10;
+	d = des_dist(des, des->cpu_node[from], des->cpu_node[to]);
+	/* the MCS handoff, then the lock word's line moves to the waiter */
+	handoff = des_cost(des, FX_COST_lock_handoff) * d / 10 +
+		  fx_cost_xfer(des->cost, d);
 	next->own += handoff;
 	hb->sim.holder = next;
 	hb->sim.busy_since = des->now;

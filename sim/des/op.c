@@ -142,12 +142,12 @@ static void lock_release(struct fx_des *des, struct des_lockreq *h)
 	for (w = hb->sim.qhead; w; w = w->next) {
 		fx_ps start = w->since > hb->sim.busy_since ? w->since :
 							      hb->sim.busy_since;
-		fx_ps d = des->now > start ? des->now - start : 0;
+		fx_ps waited = des->now > start ? des->now - start : 0;
 
 		if (w->keyfp == h->keyfp)
-			w->own += d;
+			w->own += waited;
 		else
-			w->foreign += d;
+			w->foreign += waited;
 	}
 	next = hb->sim.qhead;
 	if (!next) {

@@ -70,6 +70,8 @@ FX_COST(uatomic, "user.atomic", 2.6, FX_NS,
 	FX_COST_PROBE "lock cmpxchg on a line in L1, back to back")
 FX_COST(timer_arm, "timer.arm", 427, FX_NS,
 	FX_COST_PROBE "timerfd_settime re-arm (hrtimer cancel + start) - getppid")
+FX_COST(timer_slack, "timer.slack", 50000, FX_NS,
+	"kernel: default timer_slack_ns of a SCHED_OTHER task (init_task.h, prctl(PR_SET_TIMERSLACK)); 0 for RT tasks")
 FX_COST(sched_slice, "sched.slice", 700000, FX_NS,
 	"kernel/sched/fair.c: normalized sysctl_sched_base_slice, 0.70 ms since 6.15 and stable backports (0.75 ms before, from 6.6); the kernel scales it by 1 + ilog2(min(ncpus, 8))")
 FX_COST(dist_local, "distance.local", 10, FX_UNITLESS,

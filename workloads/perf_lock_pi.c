@@ -18,8 +18,9 @@
  * holder's TID (perf_max_holders, perf_owner_mismatch).
  *
  * Departures (docs/workloads-perf.md): -r is simulated seconds, default
- * 0.01; usleep(1) is a 1 us think on the thread's CPU (no sleep, no timer
- * slack); ops/s divide by the simulated runtime.
+ * 0.01; ops/s divide by the simulated runtime.  usleep(1) is a real sleep
+ * (FX_ACT_SLEEP): the thread leaves its CPU and, as SCHED_OTHER, comes
+ * back after 1 us plus the timer slack (timer.slack, 50 us by default).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -104,7 +105,7 @@ static void lpi_step(struct fx_des_thread *th, struct fx_des_act *act)
 			return;
 		}
 		lpi_enter(w, th);
-		fx_act_think(act, LPI_USLEEP_NS);
+		fx_act_sleep(act, LPI_USLEEP_NS);
 		w->phase = LPI_HOLDING;
 		return;
 	case LPI_HOLDING:
@@ -222,7 +223,7 @@ const struct fx_workload fx_wl_perf_lock_pi = {
 	FX_PERF_USAGE_RUNTIME
 	"  -M, --multi       a PI futex per thread instead of one global one\n"
 	FX_PERF_USAGE_COMMON
-	"  perf's usleep(1) is a 1 us think that keeps the CPU (no timer slack)\n",
+	"  perf's usleep(1) sleeps 1 us plus the timer slack (timer.slack)\n",
 	.parse = lpi_parse,
 	.setup = lpi_setup,
 	.end_ns = fx_perf_end_runtime,

@@ -458,6 +458,20 @@ void des_user(struct fx_des *des, struct des_thread *th)
 	case FX_ACT_THINK:
 		des_run_at(des, th, des->now + a->ns * FX_PS_PER_NS);
 		return;
+	case FX_ACT_SLEEP:
+		th->sys_entry = des->now;
+		des->res.syscalls++;
+		th->state = TH_BLOCKED;
+		th->nanosleep = true;
+		th->blocked_since = des->now;
+		if (des_evq_push(&des->evq, des->now +
+				 des_cost(des, FX_COST_syscall_entry) +
+				 des_cost(des, FX_COST_timer_arm) +
+				 a->ns * FX_PS_PER_NS + des_slack(des, th),
+				 th, EV_TIMER, ++th->tgen))
+			des_fail(des, -ENOMEM, "out of memory for events");
+		des_sched_release(des, th);
+		return;
 	case FX_ACT_EXIT:
 		th->sys_entry = des->now;
 		th->phase = PH_EXIT;
@@ -475,6 +489,12 @@ static void on_timer(struct fx_des *des, struct des_thread *th)
 {
 	if (th->state != TH_BLOCKED)
 		return;
+	if (th->nanosleep) {
+		th->nanosleep = false;
+		des_sched_wakeup(des, th, th->pub.cpu, false, des->now);
+		th->phase = PH_SLEPT;
+		return;
+	}
 	if (fx_task_timeout(th->pub.task) != 1)
 		return;
 	des->res.timeouts++;
@@ -579,6 +599,11 @@ void fx_des_deadlock_report(struct fx_des *des, FILE *out)
 				th->pub.tid, th->pub.proc->pid, th->pub.cpu,
 				th->state == TH_SPIN ? "spinning on a bucket lock" :
 				th->state == TH_READY ? "ready" : "running");
+			continue;
+		}
+		if (th->nanosleep) {
+			fprintf(out, "  thread %d (pid %d, cpu %u): in nanosleep()\n",
+				th->pub.tid, th->pub.proc->pid, th->pub.cpu);
 			continue;
 		}
 		des_op_name(th, buf, sizeof(buf));

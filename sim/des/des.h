@@ -17,6 +17,8 @@
  *   FX_ACT_ATOMIC   an atomic on a user word (load, store, xchg, cmpxchg,
  *                   add, or, and); th->uval holds the old value after it
  *   FX_ACT_THINK    compute in user space for a while
+ *   FX_ACT_SLEEP    nanosleep(): leave the CPU for a while (plus the
+ *                   timer slack of a SCHED_OTHER thread)
  *   FX_ACT_EXIT     the thread exits (robust list, clear_child_tid wakes)
  *
  * Simulated time is in picoseconds (fx_ps, cost.h); every time the engine
@@ -44,6 +46,7 @@ enum fx_act_kind {
 	FX_ACT_SYSCALL,
 	FX_ACT_ATOMIC,
 	FX_ACT_THINK,
+	FX_ACT_SLEEP,
 	FX_ACT_EXIT,
 };
 
@@ -64,7 +67,7 @@ struct fx_des_act {
 	enum fx_uop uop;	/* ATOMIC */
 	uint64_t addr;		/* ATOMIC: user address of a 32-bit word */
 	uint32_t x, y;		/* ATOMIC: operands a, b above */
-	uint64_t ns;		/* THINK: nanoseconds */
+	uint64_t ns;		/* THINK, SLEEP: nanoseconds */
 };
 
 typedef void (*fx_des_step_fn)(struct fx_des_thread *th,
@@ -121,6 +124,12 @@ static inline void fx_act_atomic(struct fx_des_act *a, enum fx_uop op,
 static inline void fx_act_think(struct fx_des_act *a, uint64_t ns)
 {
 	a->kind = FX_ACT_THINK;
+	a->ns = ns;
+}
+
+static inline void fx_act_sleep(struct fx_des_act *a, uint64_t ns)
+{
+	a->kind = FX_ACT_SLEEP;
 	a->ns = ns;
 }
 

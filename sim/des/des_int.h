@@ -64,6 +64,7 @@ enum des_phase {
 	PH_UNLOCK,	/* release locks, wake, return */
 	PH_RESUME,	/* woken: lock if needed, fx_task_resume() */
 	PH_EXIT,	/* the thread exits */
+	PH_SLEPT,	/* back from nanosleep() */
 };
 
 /* A bucket-lock request: one per lock a thread takes or waits for. */
@@ -99,6 +100,7 @@ struct des_thread {
 	/* wakeup latency: the waker's syscall entry, 0: not woken by one */
 	fx_ps wake_stamp;
 	bool timed;			/* woken by its timer */
+	bool nanosleep;			/* blocked in FX_ACT_SLEEP */
 	fx_ps blocked_since;
 	uint64_t ops;
 };
@@ -250,6 +252,14 @@ static inline unsigned des_dist(const struct fx_des *des, int a, int b)
 static inline fx_ps des_cost(const struct fx_des *des, enum fx_cost_id id)
 {
 	return des->cost->v[id];
+}
+
+/* des_slack - how late @th's timers fire: SCHED_OTHER only */
+static inline fx_ps des_slack(const struct fx_des *des,
+			      const struct des_thread *th)
+{
+	return fx_task_prio(th->pub.task) >= 100 ?
+	       des->cost->v[FX_COST_timer_slack] : 0;
 }
 
 #endif /* FX_DES_INT_H */

@@ -578,6 +578,8 @@ static void op_unlock(struct fx_des *des, struct des_thread *th)
 				   (fx_ps)tm->ns * FX_PS_PER_NS;
 
 			at += des_cost(des, FX_COST_timer_arm);
+			if (tm->slack)
+				at += des_slack(des, th);
 			if (at < des->now)
 				at = des->now;
 			if (des_evq_push(&des->evq, at, th, EV_TIMER, ++th->tgen))
@@ -654,6 +656,12 @@ void des_op_continue(struct fx_des *des, struct des_thread *th)
 		break;
 	case PH_USER:
 		des_user(des, th);
+		break;
+	case PH_SLEPT:
+		th->pub.ret = 0;
+		th->phase = PH_USER;
+		des_run_at(des, th, des->now +
+			   des_cost(des, FX_COST_syscall_exit));
 		break;
 	}
 }

@@ -474,6 +474,50 @@ static void test_timeout(void **state)
 	fx_des_free(des);
 }
 
+/* nanosleep: entry 100, 1000 ns + the slack 500 of a SCHED_OTHER thread,
+ * exit 100 -> back at 1700; an RT thread has no slack -> 1200. */
+struct sleeper {
+	int step;
+	uint64_t back;
+};
+
+static void step_sleep(struct fx_des_thread *th, struct fx_des_act *a)
+{
+	struct sleeper *s = th->priv;
+
+	if (s->step++ == 0) {
+		fx_act_sleep(a, 1000);
+		return;
+	}
+	s->back = fx_des_now(th->des);
+	fx_act_exit(a);
+}
+
+static void test_sleep_slack(void **state)
+{
+	for (int rt = 0; rt < 2; rt++) {
+		struct fx_des *des;
+		struct fx_des_proc *pr;
+		struct fx_des_thread *th;
+		struct sleeper s = { 0 };
+
+		(void)state;
+		zero_cost();
+		ns(FX_COST_syscall_entry, 100);
+		ns(FX_COST_syscall_exit, 100);
+		ns(FX_COST_timer_slack, 500);
+		des = sim(1, 1, NULL, 0);
+		pr = fx_des_proc_new(des);
+		th = fx_des_thread_new(pr, step_sleep, &s, 0, 0);
+		assert_non_null(th);
+		if (rt)
+			assert_int_equal(fx_des_thread_sched(th, FX_SCHED_FIFO, 5), 0);
+		assert_int_equal(fx_des_run(des), 0);
+		assert_int_equal(s.back, rt ? 1200 : 1700);
+		fx_des_free(des);
+	}
+}
+
 /* A wait nobody wakes: -EDEADLK and a report naming the thread and op. */
 static void test_deadlock_report(void **state)
 {
@@ -594,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_wake_placement),
 		cmocka_unit_test(test_preempt_and_slice),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_sleep_slack),
 		cmocka_unit_test(test_deadlock_report),
 		cmocka_unit_test(test_same_seed_same_results),
 	};

@@ -453,7 +453,7 @@ static void test_lock_pi(void **state)
 	struct pt p;
 
 	(void)state;
-	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -r 0.0005");
+	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -r 0.005");
 	assert_int_equal(p.run_rc, 0);
 	assert_true(pt_res(&p)->ops > 10);
 	/* mutual exclusion, and the word names the holder */
@@ -462,14 +462,14 @@ static void test_lock_pi(void **state)
 	assert_true(pt_val(&p, "perf_lock_errors") == 0);
 	/* contended: PI waiters slept and were handed the lock */
 	assert_true(pt_res(&p)->wakeups > 0);
-	pt_has(&p, "]: 4 threads doing pi lock/unlock pairing for 0.0005 secs.\n\n");
+	pt_has(&p, "]: 4 threads doing pi lock/unlock pairing for 0.005 secs.\n\n");
 	assert_int_equal(pt_count(&p, "] futex: 0x"), 4);
 	pt_has(&p, "[thread   3] futex: 0x");
 	pt_has(&p, "\nAveraged ");
 	pt_free(&p);
 
-	/* -M: a lock each, never contended */
-	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -M -r 0.0005");
+	/* -M: a lock each, never contended (usleep(1) sleeps ~51 us) */
+	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -M -r 0.005");
 	assert_int_equal(p.run_rc, 0);
 	assert_true(pt_res(&p)->ops > 40);
 	assert_true(pt_val(&p, "perf_max_holders") == 1);

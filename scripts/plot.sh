@@ -1,10 +1,15 @@
 #!/bin/sh
-# plot.sh KIND CSV [OUTDIR] - figures from futexsim results with gnuplot.
+# plot.sh KIND FILE [OUTDIR] - figures from futexsim results with gnuplot.
 #
-# Kinds (add one: write plot_KIND() and list it in usage()):
+# Every figure is written as PNG (pngcairo if gnuplot has it, else png) and
+# SVG, each under a temporary name in OUTDIR and renamed when complete; the
+# input is checked in full before the first figure is drawn.  Bad input
+# (missing, empty, not the expected format) gets a message naming the file
+# and exit status 1.  docs/plots.md describes every figure.
+#
+# Kinds (add one: write plot_KIND() and list it in usage() and the case):
 #   collide   CSV of "futexsim collide --out FILE.csv".  Per key spec and
-#             layout, two figures, each as PNG (pngcairo if gnuplot has it,
-#             else png) and SVG:
+#             layout, two figures:
 #               collide-rate-N-FAMILY-LAYOUT     op collision rate against
 #                   table size (log2 x), one line per hasher
 #               collide-occ-N-FAMILY-LAYOUT      keys per non-empty bucket:
@@ -13,15 +18,37 @@
 #                   into bins) as points; at the table size closest to the
 #                   number of keys (FX_PLOT_SLOTS=N picks another)
 #             N numbers the key specs in their order in the CSV.
-# OUTDIR defaults to the CSV's directory.
+#   latency-cdf  the JSON sidecar of "futexsim run --out FILE.csv", i.e.
+#             FILE.csv.json.  Per workload, topology and thread count:
+#               latency-cdf-WORKLOAD-TOPO-tTHREADS   wake-up latency CDF
+#                   (log x), one curve per layout x hasher (and whatever
+#                   else varies); the seeds of a configuration are merged
+#   throughput   CSV of "futexsim run --out FILE.csv".  Per workload and
+#             topology:
+#               throughput-WORKLOAD-TOPO     ops per simulated second
+#                   against threads, one line per layout x hasher; mean
+#                   over seeds, error bars min..max
+#   lockwait  CSV of "futexsim run".  Per workload and topology:
+#               lockwait-WORKLOAD-TOPO       bucket-lock wait per futex op,
+#                   stacked: behind the same key vs behind other keys
+#                   (false contention), one bar per layout x hasher x
+#                   threads; mean over seeds
+#             TOPO is the topology string with every run of characters
+#             outside [A-Za-z0-9._-] made "_" (an XML path: its file name).
+# OUTDIR defaults to the input's directory.
 set -eu
 
 usage() {
 	cat >&2 <<'EOF'
-usage: scripts/plot.sh KIND CSV [OUTDIR]
+usage: scripts/plot.sh KIND FILE [OUTDIR]
 kinds:
-  collide   op collision rate vs table size, and occupancy histograms,
-            from "futexsim collide --out FILE.csv"
+  collide      op collision rate vs table size, and occupancy histograms,
+               from "futexsim collide --out FILE.csv"
+  latency-cdf  wake-up latency CDFs from the JSON sidecar of
+               "futexsim run --out FILE.csv" (FILE.csv.json)
+  throughput   throughput vs threads from "futexsim run" CSV
+  lockwait     bucket-lock wait per op, own key vs foreign keys, from
+               "futexsim run" CSV
 EOF
 	exit 2
 }
@@ -31,7 +58,13 @@ die() { echo "plot.sh: $*" >&2; exit 1; }
 [ $# -ge 2 ] && [ $# -le 3 ] || usage
 kind=$1
 csv=$2
-[ -r "$csv" ] || die "cannot read '$csv'"
+case $kind in
+collide|latency-cdf|throughput|lockwait) ;;
+-h|--help|help) usage ;;
+*) echo "plot.sh: unknown kind '$kind'" >&2; usage ;;
+esac
+[ -f "$csv" ] && [ -r "$csv" ] || die "cannot read '$csv'"
+[ -s "$csv" ] || die "'$csv' is empty"
 outdir=${3:-$(dirname "$csv")}
 mkdir -p "$outdir" || die "cannot create '$outdir'"
 command -v gnuplot >/dev/null 2>&1 ||
@@ -42,17 +75,280 @@ else
 	png_term='png size 1000,650'
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/fxplot.XXXXXX") || die "mktemp failed"
-trap 'rm -rf "$work"' EXIT INT TERM
+partial=
+trap 'rm -rf "$work"; [ -z "$partial" ] || rm -f "$partial"' EXIT
+trap 'exit 130' INT TERM
 
-# render BASE - run $work/BASE.gp once per output format
+# render BASE - run $work/BASE.gp once per output format; each figure is
+# drawn under a temporary name in $outdir and renamed when gnuplot is done
 render() {
 	for fmt in png svg; do
 		if [ "$fmt" = png ]; then term=$png_term; else term='svg size 1000,650 dynamic'; fi
-		{ printf 'set terminal %s\nset output "%s/%s.%s"\n' "$term" "$outdir" "$1" "$fmt"
-		  cat "$work/$1.gp"; } | gnuplot || die "gnuplot failed on $1.$fmt"
+		partial="$outdir/.$1.$fmt.tmp.$$"
+		{ printf 'set terminal %s\nset output "%s"\n' "$term" "$partial"
+		  cat "$work/$1.gp"; printf 'unset output\n'; } | gnuplot ||
+			die "gnuplot failed on $1.$fmt"
+		[ -s "$partial" ] || die "gnuplot wrote nothing for $1.$fmt"
+		mv -f "$partial" "$outdir/$1.$fmt" || die "cannot write $outdir/$1.$fmt"
+		partial=
 		echo "$outdir/$1.$fmt"
 	done
 }
+
+# render_all - render every figure listed in $work/figs (one base a line)
+render_all() {
+	[ -s "$work/figs" ] || die "'$csv' has nothing to plot"
+	while read -r fig; do
+		render "$fig"
+	done <"$work/figs"
+}
+
+# ---- awk helpers shared by the futexsim run plots ----
+#
+# fail(msg)         message naming the input, then exit 3 (END checks
+#                   "failed" first)
+# csvsplit(s, F)    RFC 4180 fields of line s into F[1..n]; -1 on an
+#                   unbalanced quote
+# run_line(s)       one line of a "futexsim run" CSV: the header is checked
+#                   against RUN_COLS, each row stored as R[row, column]
+#                   (NR_ROWS rows, RL[row] its line number)
+# num(r, c)         column c of row r, which must be a number ("nan" gives
+#                   the string "nan")
+# fname(s)          s made safe for a file name
+# gpstr(s)          s made safe inside a gnuplot double-quoted string
+# note_extra(g, prim, f, val)  extra field f (wopts, slots, ...) of a row of
+#                   figure g whose primary key (layout, hasher, threads) is
+#                   prim: VARY[g, f] when one primary key meets two values,
+#                   then f joins the curve key (xval(g, f, val)); XDIFF[g, f]
+#                   when the figure holds several values at all
+# isort(A, n)       sort A[1..n] ascending (numbers compare as numbers)
+# jtokline(s)       JSON tokens of one line into TOK/TYP[1..NT]
+# jparse()          the tokens into JV[path] (scalars), JLEN[path] (arrays);
+#                   paths as ".configs.0.wake_latency_ns.bins.3.1"
+RUN_COLS='workload,wopts,topology,topo_label,cpus,nodes,hasher,layout,slots,'\
+'threads,seed,profile,sim_ns,events,syscalls,futex_ops,ops,'\
+'throughput_ops_s,wakeups,wake_p50_ns,wake_p90_ns,wake_p99_ns,'\
+'wake_p999_ns,wake_max_ns,wake_mean_ns,lock_acq,lock_contended,'\
+'lock_wait_ns,lock_wait_own_ns,lock_wait_foreign_ns,'\
+'lock_wait_foreign_share,lock_wait_p50_ns,lock_wait_p99_ns,'\
+'lock_wait_max_ns,locked_ops,collision_rate,xproc_rate,walked_mean,'\
+'walked_p99,walked_max,remote_share,ctx_switches,ipis,idle_exits,'\
+'migrations,timeouts'
+AWK_LIB='
+function fail(msg) {
+	if (!failed)
+		printf "plot.sh: %s: %s\n", src, msg > "/dev/stderr"
+	failed = 1
+	exit 3
+}
+function csvsplit(s, F,    n, i, c, fld, q, len) {
+	if (index(s, "\"") == 0)
+		return split(s, F, ",")
+	n = 0; fld = ""; q = 0; len = length(s)
+	for (i = 1; i <= len; i++) {
+		c = substr(s, i, 1)
+		if (q) {
+			if (c != "\"")
+				fld = fld c
+			else if (substr(s, i + 1, 1) == "\"") {
+				fld = fld "\""; i++
+			} else
+				q = 0
+		} else if (c == "\"")
+			q = 1
+		else if (c == ",") {
+			F[++n] = fld; fld = ""
+		} else
+			fld = fld c
+	}
+	F[++n] = fld
+	return q ? -1 : n
+}
+function run_line(s,    n, i, F, want, W, nw) {
+	sub(/\r$/, "", s)
+	if (s ~ /^#/ || (!NCOL && s ~ /^[ \t]*$/))
+		return
+	n = csvsplit(s, F)
+	if (!NCOL) {
+		nw = split(RUN_COLS, W, ",")
+		if (n < nw)
+			fail(sprintf("line %d: not the header of a futexsim run CSV: %d columns, expected at least %d (%s,...)", NR, n, nw, W[1] "," W[2] "," W[3]))
+		for (i = 1; i <= n; i++) {
+			if (i <= nw && F[i] != W[i])
+				fail(sprintf("line %d: not the header of a futexsim run CSV: column %d is \"%s\", expected \"%s\"", NR, i, F[i], W[i]))
+			if (i > nw && F[i] !~ /^w_/)
+				fail(sprintf("line %d: header column %d \"%s\": expected a workload column named w_NAME", NR, i, F[i]))
+			COLN[i] = F[i]
+		}
+		NCOL = n
+		return
+	}
+	if (n != NCOL)
+		fail(sprintf("line %d: %d fields, expected %d as in the header%s", NR, n, NCOL, n < 0 ? " (a quote is not closed)" : ""))
+	NR_ROWS++
+	RL[NR_ROWS] = NR
+	for (i = 1; i <= n; i++)
+		R[NR_ROWS, COLN[i]] = F[i]
+}
+function num(r, c,    v) {
+	v = R[r, c]
+	if (v ~ /^[-+]?(nan|inf)$/)
+		return "nan"
+	if (v !~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/)
+		fail(sprintf("line %d: column %s is \"%s\", expected a number", RL[r], c, v))
+	return v + 0
+}
+function fname(s) {
+	if (s ~ /\//)
+		sub(/.*\//, "", s)
+	gsub(/[^A-Za-z0-9._-]+/, "_", s)
+	return substr(s, 1, 48)
+}
+function gpstr(s) {
+	gsub(/\\/, "/", s)
+	gsub(/"/, "\047", s)
+	return s
+}
+function note_extra(g, prim, f, val,    id) {
+	id = g SUBSEP prim SUBSEP f
+	if ((id in XV) && XV[id] != val)
+		VARY[g, f] = 1
+	XV[id] = val
+	if ((g, f) in XALL && XALL[g, f] != val)
+		XDIFF[g, f] = 1
+	XALL[g, f] = val
+}
+function xval(g, f, val) {
+	return VARY[g, f] ? val : ""
+}
+function isless(a, b) {
+	if (a ~ /^-?[0-9.]+$/ && b ~ /^-?[0-9.]+$/)
+		return a + 0 < b + 0
+	return a "" < b ""
+}
+function isort(A, n,    i, j, v) {
+	for (i = 2; i <= n; i++) {
+		v = A[i]
+		for (j = i - 1; j >= 1 && isless(v, A[j]); j--)
+			A[j + 1] = A[j]
+		A[j + 1] = v
+	}
+}
+function junescape(s,    out, i, c, n) {
+	if (index(s, "\\") == 0)
+		return s
+	out = ""; n = length(s)
+	for (i = 1; i <= n; i++) {
+		c = substr(s, i, 1)
+		if (c != "\\") {
+			out = out c
+			continue
+		}
+		c = substr(s, ++i, 1)
+		if (c == "n") out = out "\n"
+		else if (c == "t") out = out "\t"
+		else if (c == "r") out = out "\r"
+		else if (c == "b" || c == "f") out = out " "
+		else if (c == "u") { out = out "?"; i += 4 }
+		else out = out c
+	}
+	return out
+}
+function jtokline(s,    n, P, i, instr, cur, x, W, m, j, bs) {
+	n = split(s, P, "\"")
+	instr = 0; cur = ""
+	for (i = 1; i <= n; i++) {
+		x = P[i]
+		if (!instr) {
+			gsub(/[{}:,]|\[|\]/, " & ", x)
+			m = split(x, W, /[ \t\r\n]+/)
+			for (j = 1; j <= m; j++) {
+				if (W[j] == "")
+					continue
+				NT++
+				TOK[NT] = W[j]
+				TYP[NT] = W[j] ~ /^([{}:,]|\[|\])$/ ? W[j] : "n"
+				TLN[NT] = NR
+			}
+			if (i < n)
+				instr = 1
+			continue
+		}
+		for (bs = 0; bs < length(x) && substr(x, length(x) - bs, 1) == "\\"; bs++)
+			;
+		if (bs % 2 == 1 && i < n) {
+			cur = cur x "\""
+			continue
+		}
+		NT++
+		TOK[NT] = junescape(cur x)
+		TYP[NT] = "s"
+		TLN[NT] = NR
+		cur = ""
+		instr = 0
+	}
+	if (instr)
+		fail(sprintf("line %d: a string does not end on its line: not JSON", NR))
+}
+function jfail(msg) {
+	if (JP > NT)
+		fail("malformed JSON at the end of the file: " msg)
+	fail(sprintf("malformed JSON on line %d at \"%s\": %s", TLN[JP], TOK[JP], msg))
+}
+function jkeep(path) {
+	return path !~ /^\.configs\.[0-9]+\.(lock_wait_ns|chain_walked)\./
+}
+function jval(path,    t, k, i) {
+	t = TYP[JP]
+	if (t == "{") {
+		JP++
+		JOBJ[path] = 1
+		if (TYP[JP] == "}") { JP++; return }
+		for (;;) {
+			if (TYP[JP] != "s")
+				jfail("expected a string key")
+			k = TOK[JP++]
+			if (TYP[JP] != ":")
+				jfail("expected \":\"")
+			JP++
+			jval(path "." k)
+			if (TYP[JP] == ",") { JP++; continue }
+			if (TYP[JP] == "}") { JP++; return }
+			jfail("expected \",\" or \"}\"")
+		}
+	}
+	if (t == "[") {
+		JP++
+		i = 0
+		if (TYP[JP] == "]") { JP++; JLEN[path] = 0; return }
+		for (;;) {
+			jval(path "." i++)
+			if (TYP[JP] == ",") { JP++; continue }
+			if (TYP[JP] == "]") { JP++; JLEN[path] = i; return }
+			jfail("expected \",\" or \"]\"")
+		}
+	}
+	if (t == "s" || t == "n") {
+		if (t == "n" && TOK[JP] !~ /^(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null)$/)
+			jfail("not a JSON value")
+		if (jkeep(path)) {
+			JV[path] = TOK[JP]
+			JT[path] = t
+		}
+		JP++
+		return
+	}
+	jfail("expected a value")
+}
+function jparse() {
+	if (!NT)
+		fail("no JSON in the file")
+	JP = 1
+	jval("")
+	if (JP <= NT)
+		jfail("data after the end of the top-level value")
+}
+'
 
 plot_collide() {
 	# Split the CSV into one data file per (spec, layout) and figure.
@@ -158,8 +454,331 @@ plot_collide() {
 	done <"$work/groups"
 }
 
+plot_throughput() {
+	# Per (workload, topology): one data block per line (layout x hasher
+	# and whatever else varies), points = threads, mean/min/max over seeds.
+	awk -v src="$csv" -v dir="$work" -v RUN_COLS="$RUN_COLS" "$AWK_LIB"'
+	{ run_line($0) }
+	END {
+		if (failed)
+			exit 3
+		if (!NCOL)
+			fail("no header line: not a futexsim run CSV")
+		if (!NR_ROWS)
+			fail("no data rows")
+		for (r = 1; r <= NR_ROWS; r++) {
+			t = num(r, "threads"); v = num(r, "throughput_ops_s")
+			if (t < 1 || t != int(t))
+				fail(sprintf("line %d: threads is \"%s\", expected a positive integer", RL[r], R[r, "threads"]))
+			if (v == "nan")
+				continue
+			OK[r] = 1
+			g = R[r, "workload"] SUBSEP R[r, "topology"]
+			prim = R[r, "layout"] SUBSEP R[r, "hasher"] SUBSEP t
+			note_extra(g, prim, 3, R[r, "wopts"])
+			note_extra(g, prim, 4, R[r, "slots"])
+			note_extra(g, prim, 5, R[r, "profile"])
+		}
+		for (r = 1; r <= NR_ROWS; r++) {
+			if (!OK[r])
+				continue
+			t = R[r, "threads"] + 0; v = R[r, "throughput_ops_s"] + 0
+			g = R[r, "workload"] SUBSEP R[r, "topology"]
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GR[g] = r }
+			k = R[r, "layout"] SUBSEP R[r, "hasher"] SUBSEP xval(g, 3, R[r, "wopts"]) SUBSEP xval(g, 4, R[r, "slots"]) SUBSEP xval(g, 5, R[r, "profile"])
+			if (!((g, k) in lseen)) { lseen[g, k] = 1; L[g, ++nl[g]] = k }
+			p = g SUBSEP k SUBSEP t
+			if (!(p in n)) { T[g, k, ++nt[g, k]] = t; mn[p] = v; mx[p] = v }
+			n[p]++; sum[p] += v
+			if (v < mn[p]) mn[p] = v
+			if (v > mx[p]) mx[p] = v
+			if (!(g in tlo) || t < tlo[g]) tlo[g] = t
+			if (t > thi[g]) thi[g] = t
+			if (n[p] > reps[g]) reps[g] = n[p]
+		}
+		if (!ng)
+			fail("no row has a throughput (all nan)")
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; r = GR[g]
+			base = "throughput-" fname(R[r, "workload"]) "-" fname(R[r, "topology"])
+			for (u = 2; base in used; u++)
+				base = "throughput-" fname(R[r, "workload"]) "-" fname(R[r, "topology"]) "-" u
+			used[base] = 1
+			print base > (dir "/figs")
+			# lines in order: layout, hasher, then the rest
+			m = nl[g]
+			for (i = 1; i <= m; i++) LS[i] = L[g, i]
+			isort(LS, m)
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			printf "" > dat
+			plot = ""
+			for (i = 1; i <= m; i++) {
+				k = LS[i]; split(k, kk, SUBSEP)
+				c = nt[g, k]
+				for (j = 1; j <= c; j++) TS[j] = T[g, k, j]
+				isort(TS, c)
+				for (j = 1; j <= c; j++) {
+					p = g SUBSEP k SUBSEP TS[j]
+					printf "%s %.6g %.6g %.6g %d\n", TS[j], sum[p] / n[p], mn[p], mx[p], n[p] >> dat
+				}
+				printf "\n\n" >> dat
+				lab = kk[1] " / " kk[2]
+				if (VARY[g, 3]) lab = lab ", " (kk[3] == "" ? "(no options)" : kk[3])
+				if (VARY[g, 4]) lab = lab ", " kk[4] " slots"
+				if (VARY[g, 5]) lab = lab ", profile " kk[5]
+				plot = plot (i > 1 ? ", \\\n     " : "") sprintf("\"%s\" index %d using 1:2:3:4 with yerrorlines lw 2 pt %d ps 1.3 dt %d title \"%s\"", dat, i - 1, 5 + 2 * ((i - 1) % 4), 1 + int((i - 1) / 8) % 4, gpstr(lab))
+			}
+			close(dat)
+			wo = XDIFF[g, 3] || R[r, "wopts"] == "" ? "" : " " R[r, "wopts"]
+			printf "set title \"Throughput vs threads\\n%s%s on %s (%s: %s CPUs, %s nodes)%s\" noenhanced\n", gpstr(R[r, "workload"]), gpstr(wo), gpstr(R[r, "topology"]), gpstr(R[r, "topo_label"]), R[r, "cpus"], R[r, "nodes"], (reps[g] > 1 ? sprintf("\\nmean of up to %d seeds, bars min..max", reps[g]) : "") > gp
+			printf "set xlabel \"threads\"\nset ylabel \"throughput (workload ops per simulated second)\"\n" > gp
+			if (thi[g] >= 8 * tlo[g])
+				printf "set logscale x 2\n" > gp
+			else if (thi[g] - tlo[g] <= 16)
+				printf "set xtics 1\n" > gp
+			printf "set xrange [%g:%g]\n", tlo[g] * (thi[g] >= 8 * tlo[g] ? 0.8 : 1) - (thi[g] >= 8 * tlo[g] ? 0 : 0.5), thi[g] * (thi[g] >= 8 * tlo[g] ? 1.25 : 1) + (thi[g] >= 8 * tlo[g] ? 0 : 0.5) > gp
+			printf "set yrange [0:*]\nset format y \"%%.1s%%c\"\nset grid\nset key outside right top noenhanced\n" > gp
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
+plot_lockwait() {
+	# Per (workload, topology): one stacked bar per layout x hasher x
+	# threads (and whatever else varies): own-key and foreign-key lock wait
+	# per futex op, mean over seeds.
+	awk -v src="$csv" -v dir="$work" -v RUN_COLS="$RUN_COLS" "$AWK_LIB"'
+	{ run_line($0) }
+	END {
+		if (failed)
+			exit 3
+		if (!NCOL)
+			fail("no header line: not a futexsim run CSV")
+		if (!NR_ROWS)
+			fail("no data rows")
+		for (r = 1; r <= NR_ROWS; r++) {
+			ops = num(r, "futex_ops"); own = num(r, "lock_wait_own_ns")
+			frn = num(r, "lock_wait_foreign_ns"); t = num(r, "threads")
+			if (ops == "nan" || ops <= 0 || own == "nan" || frn == "nan") {
+				skipped++
+				continue
+			}
+			OK[r] = 1
+			g = R[r, "workload"] SUBSEP R[r, "topology"]
+			prim = R[r, "layout"] SUBSEP R[r, "hasher"] SUBSEP t
+			note_extra(g, prim, 4, R[r, "wopts"])
+			note_extra(g, prim, 5, R[r, "slots"])
+			note_extra(g, prim, 6, R[r, "profile"])
+		}
+		for (r = 1; r <= NR_ROWS; r++) {
+			if (!OK[r])
+				continue
+			ops = R[r, "futex_ops"] + 0; own = R[r, "lock_wait_own_ns"] + 0
+			frn = R[r, "lock_wait_foreign_ns"] + 0; t = R[r, "threads"] + 0
+			g = R[r, "workload"] SUBSEP R[r, "topology"]
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GR[g] = r }
+			k = R[r, "layout"] SUBSEP R[r, "hasher"] SUBSEP sprintf("%09d", t) SUBSEP xval(g, 4, R[r, "wopts"]) SUBSEP xval(g, 5, R[r, "slots"]) SUBSEP xval(g, 6, R[r, "profile"])
+			if (!((g, k) in bseen)) { bseen[g, k] = 1; B[g, ++nb[g]] = k }
+			n[g, k]++
+			so[g, k] += own / ops
+			sf[g, k] += frn / ops
+			if (n[g, k] > reps[g]) reps[g] = n[g, k]
+		}
+		if (!ng)
+			fail("no row has futex_ops > 0 and lock-wait figures")
+		if (skipped)
+			printf "plot.sh: %s: %d row(s) without futex ops or lock-wait figures skipped\n", src, skipped > "/dev/stderr"
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; r = GR[g]
+			base = "lockwait-" fname(R[r, "workload"]) "-" fname(R[r, "topology"])
+			for (u = 2; base in used; u++)
+				base = "lockwait-" fname(R[r, "workload"]) "-" fname(R[r, "topology"]) "-" u
+			used[base] = 1
+			print base > (dir "/figs")
+			m = nb[g]
+			for (i = 1; i <= m; i++) BS[i] = B[g, i]
+			isort(BS, m)
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			printf "" > dat
+			for (i = 1; i <= m; i++) {
+				k = BS[i]; split(k, kk, SUBSEP)
+				lab = kk[1] "/" kk[2] "/t" (kk[3] + 0)
+				if (VARY[g, 4]) lab = lab "/" (kk[4] == "" ? "-" : kk[4])
+				if (VARY[g, 5]) lab = lab "/" kk[5] "slots"
+				if (VARY[g, 6]) lab = lab "/" kk[6]
+				gsub(/[ \t"#]+/, "_", lab)
+				printf "%s %.6g %.6g\n", lab, so[g, k] / n[g, k], sf[g, k] / n[g, k] >> dat
+			}
+			close(dat)
+			wo = XDIFF[g, 4] || R[r, "wopts"] == "" ? "" : " " R[r, "wopts"]
+			printf "set title \"Bucket-lock wait per futex op: own key vs foreign keys (false contention)\\n%s%s on %s (%s: %s CPUs, %s nodes)%s\" noenhanced\n", gpstr(R[r, "workload"]), gpstr(wo), gpstr(R[r, "topology"]), gpstr(R[r, "topo_label"]), R[r, "cpus"], R[r, "nodes"], (reps[g] > 1 ? sprintf("; mean of up to %d seeds", reps[g]) : "") > gp
+			printf "set xlabel \"layout / hasher / threads\"\nset ylabel \"lock wait per futex op (ns)\"\n" > gp
+			printf "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\nset boxwidth 0.7\n" > gp
+			printf "set xtics rotate by -35 noenhanced\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\nset grid ytics\nset key outside right top noenhanced\n" > gp
+			printf "plot \"%s\" using 2:xtic(1) lc rgb \"#4477aa\" title \"own key (true contention)\", \\\n", dat > gp
+			printf "     \"\" using 3 lc rgb \"#ee6677\" title \"foreign keys (false contention)\", \\\n" > gp
+			printf "     \"\" using 0:($2+$3):($2+$3 > 0 ? sprintf(\"%%.0f%%%%\", 100*$3/($2+$3)) : \"\") with labels offset char 0,0.7 notitle\n" > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
+plot_latency_cdf() {
+	# Per (workload, topology, threads): one CDF per layout x hasher (and
+	# whatever else varies), from the wake-latency bins; configurations
+	# that differ only in the seed are merged.
+	awk -v src="$csv" -v dir="$work" "$AWK_LIB"'
+	{ jtokline($0) }
+	END {
+		if (failed)
+			exit 3
+		jparse()
+		if (!JOBJ[""])
+			fail("not a futexsim run JSON: the top level is not an object")
+		if (JV[".futexsim"] != "run")
+			fail("not a futexsim run JSON: \"futexsim\" is \"" JV[".futexsim"] "\", expected \"run\"")
+		if (JV[".version"] != "1")
+			fail("version " JV[".version"] " of the run JSON is not supported (expected 1)")
+		if (!(".configs" in JLEN))
+			fail("no \"configs\" array")
+		nc = JLEN[".configs"]
+		if (!nc)
+			fail("\"configs\" is empty")
+		split("workload wopts topology hasher layout slots threads seed", need, " ")
+		for (c = 0; c < nc; c++) {
+			pre = ".configs." c
+			for (i = 1; i <= 8; i++)
+				if (!((pre "." need[i]) in JV))
+					fail(sprintf("configs[%d] has no \"%s\"", c, need[i]))
+			h = pre ".wake_latency_ns"
+			if (!((h ".count") in JV) || !((h ".bins") in JLEN))
+				fail(sprintf("configs[%d] has no wake_latency_ns with count and bins", c))
+			nbin = JLEN[h ".bins"]
+			tot = 0
+			for (b = 0; b < nbin; b++) {
+				bp = h ".bins." b
+				if (JLEN[bp] != 3)
+					fail(sprintf("configs[%d].wake_latency_ns.bins[%d]: expected [lo, hi, count]", c, b))
+				lo = JV[bp ".0"]; hi = JV[bp ".1"]; cnt = JV[bp ".2"]
+				if (JT[bp ".0"] != "n" || JT[bp ".1"] != "n" || JT[bp ".2"] != "n" || lo + 0 > hi + 0 || cnt + 0 < 0)
+					fail(sprintf("configs[%d].wake_latency_ns.bins[%d]: [%s, %s, %s] is not [lo <= hi, count >= 0]", c, b, lo, hi, cnt))
+				tot += cnt
+			}
+			if (tot != JV[h ".count"] + 0)
+				fail(sprintf("configs[%d].wake_latency_ns: the bins hold %d values, count says %s", c, tot, JV[h ".count"]))
+			if (!tot) {
+				empty++
+				continue
+			}
+			OK[c] = tot
+			g = JV[pre ".workload"] SUBSEP JV[pre ".topology"] SUBSEP JV[pre ".threads"]
+			prim = JV[pre ".layout"] SUBSEP JV[pre ".hasher"]
+			note_extra(g, prim, 3, JV[pre ".wopts"])
+			note_extra(g, prim, 4, JV[pre ".slots"])
+		}
+		for (c = 0; c < nc; c++) {
+			if (!OK[c])
+				continue
+			pre = ".configs." c; h = pre ".wake_latency_ns"
+			nbin = JLEN[h ".bins"]; tot = OK[c]
+			g = JV[pre ".workload"] SUBSEP JV[pre ".topology"] SUBSEP JV[pre ".threads"]
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GC[g] = c }
+			k = JV[pre ".layout"] SUBSEP JV[pre ".hasher"] SUBSEP xval(g, 3, JV[pre ".wopts"]) SUBSEP xval(g, 4, JV[pre ".slots"])
+			if (!((g, k) in cseen)) { cseen[g, k] = 1; C[g, ++ncur[g]] = k }
+			nseed[g, k]++
+			ck = g SUBSEP k
+			for (b = 0; b < nbin; b++) {
+				bp = h ".bins." b
+				lo = JV[bp ".0"] + 0
+				if (!((ck, lo) in bc)) { BL[ck, ++nbl[ck]] = lo; bhi[ck, lo] = JV[bp ".1"] + 0 }
+				bc[ck, lo] += JV[bp ".2"]
+			}
+			ctot[ck] += tot
+			if (JV[h ".max"] + 0 > cmax[ck]) cmax[ck] = JV[h ".max"] + 0
+		}
+		if (!ng)
+			fail(sprintf("no configuration has wake-up latency samples (%d without)", empty))
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; pre = ".configs." GC[g]
+			base = "latency-cdf-" fname(JV[pre ".workload"]) "-" fname(JV[pre ".topology"]) "-t" fname(JV[pre ".threads"])
+			for (u = 2; base in used; u++)
+				base = "latency-cdf-" fname(JV[pre ".workload"]) "-" fname(JV[pre ".topology"]) "-t" fname(JV[pre ".threads"]) "-" u
+			used[base] = 1
+			print base > (dir "/figs")
+			m = ncur[g]
+			for (i = 1; i <= m; i++) CS[i] = C[g, i]
+			isort(CS, m)
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			printf "" > dat
+			plot = ""; xmin = -1; xmax = 0
+			for (i = 1; i <= m; i++) {
+				k = CS[i]; ck = g SUBSEP k; split(k, kk, SUBSEP)
+				nbx = nbl[ck]
+				for (j = 1; j <= nbx; j++) LO[j] = BL[ck, j]
+				isort(LO, nbx)
+				cum = 0; tot = ctot[ck]; p50 = p99 = -1
+				for (j = 1; j <= nbx; j++) {
+					lo = LO[j]; hi = bhi[ck, lo]
+					x0 = lo > 0 ? lo : (hi > 0 ? hi / 2 : 0.5)
+					x1 = hi > 0 ? hi : 0.5
+					printf "%.6g %.8g\n", x0, cum / tot >> dat
+					cum += bc[ck, lo]
+					printf "%.6g %.8g\n", x1, cum / tot >> dat
+					if (p50 < 0 && cum >= 0.5 * tot) p50 = hi
+					if (p99 < 0 && cum >= 0.99 * tot) p99 = hi
+					if (xmin < 0 || x0 < xmin) xmin = x0
+					if (x1 > xmax) xmax = x1
+				}
+				if (p50 > cmax[ck] && cmax[ck] > 0) p50 = cmax[ck]
+				if (p99 > cmax[ck] && cmax[ck] > 0) p99 = cmax[ck]
+				printf "\n\n" >> dat
+				lab = kk[1] " / " kk[2]
+				if (VARY[g, 3]) lab = lab ", " (kk[3] == "" ? "(no options)" : kk[3])
+				if (VARY[g, 4]) lab = lab ", " kk[4] " slots"
+				lab = lab sprintf(" (n=%d%s, p50 %s, p99 %s)", tot, nseed[g, k] > 1 ? " of " nseed[g, k] " seeds" : "", nsfmt(p50), nsfmt(p99))
+				plot = plot (i > 1 ? ", \\\n     " : "") sprintf("\"%s\" index %d using 1:2 with lines lw 2 dt %d title \"%s\"", dat, i - 1, 1 + int((i - 1) / 8) % 4, gpstr(lab))
+			}
+			close(dat)
+			wo = XDIFF[g, 3] || JV[pre ".wopts"] == "" ? "" : " " JV[pre ".wopts"]
+			printf "set title \"Wake-up latency CDF (waker syscall entry to wakee in user space)\\n%s%s on %s, %s threads\" noenhanced\n", gpstr(JV[pre ".workload"]), gpstr(wo), gpstr(JV[pre ".topology"]), JV[pre ".threads"] > gp
+			printf "set xlabel \"wake-up latency (ns, log scale)\"\nset ylabel \"fraction of wake-ups <= x\"\n" > gp
+			xa = xmin / 1.5; xb = xmax * 1.5
+			printf "set logscale x 10\nset xrange [%g:%g]\nset yrange [0:1.02]\nset ytics 0.1\n", xa, xb > gp
+			# tics at 1, 2, 5 x 10^d (10^d only over more than 6 decades)
+			d0 = int(log(xa) / log(10)) - 1; d1 = int(log(xb) / log(10)) + 1
+			nm = d1 - d0 > 6 ? 1 : 3
+			tics = ""
+			for (d = d0; d <= d1; d++)
+				for (mi = 1; mi <= nm; mi++) {
+					v = (mi == 1 ? 1 : mi == 2 ? 2 : 5) * 10 ^ d
+					if (v >= xa && v <= xb)
+						tics = tics (tics == "" ? "" : ", ") sprintf("\"%s\" %.10g", nsfmt(v), v)
+				}
+			if (tics != "")
+				printf "set xtics (%s)\n", tics > gp
+			printf "set grid\nset key bottom right noenhanced\n" > gp
+			printf "set arrow from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 3 lc rgb \"gray40\"\n" > gp
+			printf "set arrow from graph 0, first 0.99 to graph 1, first 0.99 nohead dt 3 lc rgb \"gray40\"\n" > gp
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+		if (empty)
+			printf "plot.sh: %s: %d configuration(s) without wake-ups left out\n", src, empty > "/dev/stderr"
+	}
+	function nsfmt(v) {
+		if (v >= 1e6) return sprintf("%.3g ms", v / 1e6)
+		if (v >= 1e3) return sprintf("%.3g us", v / 1e3)
+		return sprintf("%.3g ns", v)
+	}' "$csv" || exit 1
+	render_all
+}
+
 case $kind in
 collide) plot_collide ;;
--h|--help|help) usage ;;
-*) echo "plot.sh: unknown kind '$kind'" >&2; usage ;;
+latency-cdf) plot_latency_cdf ;;
+throughput) plot_throughput ;;
+lockwait) plot_lockwait ;;
 esac

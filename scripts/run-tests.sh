@@ -32,7 +32,8 @@ for t in "$build"/tests/test_*; do
 done
 
 echo "== cli"
-for c in scripts/check-cli.sh scripts/check-collide.sh; do
+for c in scripts/check-cli.sh scripts/check-collide.sh scripts/check-plot-des.sh \
+	scripts/check-run.sh; do
 	if sh "$c" "$build/futexsim"; then
 		passed=$((passed + 1))
 	else

@@ -427,10 +427,11 @@ static void chain_facts(struct fx_des *des, struct des_thread *th,
 			if (key_fp(&q->key) == o->lk[i].keyfp)
 				continue;
 			f->collided = true;
-			if (q->task->mm != mm) {
+			if (q->task->mm != mm)
 				f->xproc = true;
+			/* with one process there is nothing more to learn */
+			if (f->xproc || des->nprocs == 1)
 				break;
-			}
 		}
 	}
 }

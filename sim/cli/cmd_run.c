@@ -50,7 +50,8 @@ static const char usage_text[] =
 "                      FILE.json (without --out: a table on stdout)\n"
 "  --check             check every invariant of the futex core after\n"
 "                      every operation (slow)\n"
-"  -q, --quiet         no workload summaries and no progress\n"
+"  -q, --quiet         no workload summaries and no progress (the\n"
+"                      table of results is still printed)\n"
 "  --list-workloads    list the workloads and their options\n"
 FX_CLI_KNOB_HELP
 "\n"
@@ -651,8 +652,7 @@ int fx_cli_run(int argc, char **argv)
 	}
 	fclose(table);
 	table = NULL;
-	if (!out || !quiet)
-		fputs(table_buf, stdout);
+	fputs(table_buf, stdout);
 	if (csv) {
 		fputs("\n]}\n", json);
 		ret = fx_cli_tmpfile_close(CMD, out, csv_tmp, csv);

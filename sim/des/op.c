@@ -45,8 +45,9 @@
  * request is charged the time it waited during that holder's turn (from
  * the later of its request and the turn's start), as own-key wait if the
  * holder came for the same key and as foreign-key wait (false contention)
- * if not; the handoff to the next request opens that request's turn.  The
- * two parts add up to the request's whole wait.
+ * if not; the handoff to the next request is charged to it the same way,
+ * by the key of the holder that hands over.  The two parts add up to the
+ * request's whole wait.
  *
  * futex_waitv locks its buckets one at a time; the model charges each
  * as an uncontended lock of that bucket without queueing (documented in
@@ -163,7 +164,11 @@ static void lock_release(struct fx_des *des, struct des_lockreq *h)
 	/* the MCS handoff, then the lock word's line moves to the waiter */
 	handoff = des_cost(des, FX_COST_lock_handoff) * d / 10 +
 		  fx_cost_xfer(des->cost, d);
-	next->own += handoff;
+	/* the handoff is part of the wait the releasing holder caused */
+	if (next->keyfp == h->keyfp)
+		next->own += handoff;
+	else
+		next->foreign += handoff;
 	hb->sim.holder = next;
 	hb->sim.busy_since = des->now;
 	hb->sim.owner[0] = to + 1;

@@ -371,6 +371,12 @@ static int run_one(const struct config *c, int wargc, char **wargv,
 			fclose(null);
 		}
 	}
+	if (fx_des_status(des)) {
+		fx_cli_error(CMD, "%s: %s", c->wl->name, fx_des_errmsg(des));
+		fx_des_free(des);
+		c->wl->free(opts);
+		return 1;
+	}
 	*r = *fx_des_results(des);
 	*nthreads = (unsigned)c->threads;
 	fx_des_free(des);

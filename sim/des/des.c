@@ -47,6 +47,11 @@ const char *fx_des_errmsg(const struct fx_des *des)
 	return des->errmsg;
 }
 
+int fx_des_status(const struct fx_des *des)
+{
+	return des->err;
+}
+
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
 
 static uint64_t splitmix64(uint64_t *x)
@@ -364,8 +369,11 @@ void fx_des_value(struct fx_des *des, const char *name, double v)
 	for (i = 0; i < r->nvalues; i++)
 		if (!strcmp(r->value_name[i], name))
 			break;
-	if (i == FX_DES_MAX_VALUES)
+	if (i == FX_DES_MAX_VALUES) {
+		des_fail(des, -ENOSPC, "workload value '%s': more than %d result columns",
+			 name, FX_DES_MAX_VALUES);
 		return;
+	}
 	if (i == r->nvalues) {
 		r->value_name[i] = name;
 		r->nvalues++;

@@ -243,7 +243,8 @@ void fx_des_count_ops(struct fx_des_thread *th, uint64_t n);
 
 /*
  * fx_des_value - a workload-specific result column (e.g. perf's own
- * averaged ops/s); @name must be a string constant; set again to update
+ * averaged ops/s); @name must be a string constant; set again to update.
+ * More than FX_DES_MAX_VALUES names fail the run (-ENOSPC).
  */
 void fx_des_value(struct fx_des *des, const char *name, double v);
 
@@ -263,12 +264,14 @@ void fx_des_value(struct fx_des *des, const char *name, double v);
 int fx_des_run(struct fx_des *des);
 
 const char *fx_des_errmsg(const struct fx_des *des);
+/* fx_des_status - 0, or the first error of the run or of a report */
+int fx_des_status(const struct fx_des *des);
 
 /* fx_des_deadlock_report - every live thread, what it waits on, since when */
 void fx_des_deadlock_report(struct fx_des *des, FILE *out);
 
 /* ---- results (metrics as docs/metrics.md defines them) ---- */
-#define FX_DES_MAX_VALUES	16
+#define FX_DES_MAX_VALUES	32
 
 struct fx_des_results {
 	uint64_t sim_ns;		/* simulated time at the end */

@@ -43,7 +43,7 @@ run() {
 		--layout global,private --topology "$topo" --seed "$1" \
 		--out "$dir/$2.csv" -- -t 4 -w 1 -s
 }
-run 5 a && run 5 b || { echo "FAIL: perf-wake runs"; fail=1; }
+run 5 a >/dev/null && run 5 b >/dev/null || { echo "FAIL: perf-wake runs"; fail=1; }
 if ! cmp -s "$dir/a.csv" "$dir/b.csv" || ! cmp -s "$dir/a.csv.json" "$dir/b.csv.json"; then
 	echo "FAIL: same seed, different output"; fail=1
 fi
@@ -71,6 +71,17 @@ done
 "$fx" run --cost-dump --cost syscall.entry=123.5 >"$dir/p.prof" || fail=1
 "$fx" run --cost-dump --cost-file "$dir/p.prof" | grep -q '^syscall.entry = 123.5' ||
 	{ echo "FAIL: --cost-dump did not round-trip"; fail=1; }
+
+# futexsim topo: the matrix comes from the profile when hwloc has none
+"$fx" topo --cost distance.remote=31 "package:2 numa:1 core:2 pu:1" >"$dir/t" ||
+	{ echo "FAIL: futexsim topo"; fail=1; }
+grep -q '4 CPUs, 4 cores, 2 packages, 2 NUMA nodes' "$dir/t" &&
+	grep -q '^       0   10   31$' "$dir/t" ||
+	{ echo "FAIL: futexsim topo output: $(cat "$dir/t")"; fail=1; }
+err=$("$fx" topo "package:x" 2>&1) &&
+	{ echo "FAIL: futexsim topo accepted package:x"; fail=1; }
+printf '%s' "$err" | grep -q 'not a valid hwloc synthetic description' ||
+	{ echo "FAIL: futexsim topo error: $err"; fail=1; }
 
 [ "$fail" -eq 0 ] && echo "check-run: ok"
 exit "$fail"

@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include "cost.h"
+#include "topo.h"
 #include "hashers/hasher.h"
 
 /* largest value accepted: 10^12 ns (1000 s), 10^15 ps; times any distance
@@ -679,4 +680,24 @@ void fx_cost_dump(const struct fx_cost *c, FILE *out)
 		      out);
 	}
 	free(def);
+}
+
+int fx_cost_apply_distances(const struct fx_cost *c, struct fx_topo *t,
+			    char *err, size_t errlen)
+{
+	if (t->dist_from_hwloc)
+		return 0;
+	if (c->dist_n) {
+		if (c->dist_n != t->nnodes) {
+			snprintf(err, errlen, "topology \"%s\" has %u node(s) but the cost profile's distance.matrix is %ux%u",
+				 t->spec, t->nnodes, c->dist_n, c->dist_n);
+			return -EINVAL;
+		}
+		memcpy(t->dist, c->dist, sizeof(unsigned) * c->dist_n * c->dist_n);
+		return 0;
+	}
+	fx_topo_set_distances(t, (unsigned)c->v[FX_COST_dist_local],
+			      (unsigned)c->v[FX_COST_dist_package],
+			      (unsigned)c->v[FX_COST_dist_remote]);
+	return 0;
 }

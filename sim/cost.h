@@ -76,6 +76,17 @@ void fx_cost_dump(const struct fx_cost *c, FILE *out);
 /* fx_cost_hash - cost of hashing one key with hasher @name */
 fx_ps fx_cost_hash(const struct fx_cost *c, const char *name);
 
+struct fx_topo;
+
+/**
+ * fx_cost_apply_distances - give @t the profile's node distances where
+ * hwloc gave none: distance.matrix if the profile has one (it must be
+ * nnodes x nnodes), else distance.local/package/remote
+ * Return: 0, or -EINVAL with @err naming the mismatch.
+ */
+int fx_cost_apply_distances(const struct fx_cost *c, struct fx_topo *t,
+			    char *err, size_t errlen);
+
 /* fx_cost_name - the profile name of parameter @id */
 const char *fx_cost_name(enum fx_cost_id id);
 

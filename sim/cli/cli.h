@@ -14,7 +14,8 @@
 	X(collide, "collision metrics of key sets and op streams (docs/metrics.md)") \
 	X(quality, "SMHasher-style tests of the hashers on futex keys")	\
 	X(conform, "run conformance scenarios on the live kernel and the model") \
-	X(run, "simulate workloads on NUMA topologies: latency, throughput, lock wait")
+	X(run, "simulate workloads on NUMA topologies: latency, throughput, lock wait") \
+	X(topo, "show a topology (host, hwloc synthetic, XML) as the simulator sees it")
 
 #define FX_CLI_DECLARE(n, s) int fx_cli_##n(int argc, char **argv);
 FX_CLI_COMMANDS(FX_CLI_DECLARE)

@@ -583,19 +583,10 @@ int fx_cli_run(int argc, char **argv)
 			ret = fx_cli_error(CMD, "--topology: %s", err);
 			goto out;
 		}
-		if (cost.dist_n && cost.dist_n != tv[i]->nnodes && !tv[i]->dist_from_hwloc) {
-			ret = fx_cli_error(CMD, "--topology '%s' has %u node(s) but the cost profile's distance.matrix is %ux%u",
-					   topos[i], tv[i]->nnodes, cost.dist_n, cost.dist_n);
+		if (fx_cost_apply_distances(&cost, tv[i], err, sizeof(err))) {
+			ret = fx_cli_error(CMD, "%s", err);
 			goto out;
 		}
-		if (cost.dist_n && !tv[i]->dist_from_hwloc)
-			memcpy(tv[i]->dist, cost.dist,
-			       sizeof(unsigned) * cost.dist_n * cost.dist_n);
-		else
-			fx_topo_set_distances(tv[i],
-					      (unsigned)cost.v[FX_COST_dist_local],
-					      (unsigned)cost.v[FX_COST_dist_package],
-					      (unsigned)cost.v[FX_COST_dist_remote]);
 	}
 	r = malloc(sizeof(*r));
 	if (!r) {

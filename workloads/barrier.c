@@ -48,9 +48,8 @@
 #define BA_NAME		"barrier"
 
 struct ba_opts {
-	struct fx_prim_common c;	/* -t (0: one per CPU), -r, -s */
+	struct fx_prim_common c;	/* first: -t (0: one per CPU), -r, -s */
 	uint64_t work_ns;
-	struct ba_run *run;
 };
 
 enum ba_state {
@@ -68,10 +67,8 @@ struct ba_thread {
 };
 
 struct ba_run {
+	struct fx_prim_run c;		/* first: fx_prim_setup_run() */
 	const struct ba_opts *o;
-	uint64_t end_ns;
-	unsigned nthreads;
-	struct ba_thread *threads;
 	uint64_t lock, left, event, stop;	/* simulated words */
 	struct fx_lll_stats lock_st;
 	uint64_t *arrivals, *passes;	/* per generation */
@@ -79,18 +76,26 @@ struct ba_run {
 	uint64_t early_passes, futex_wait, wait_eagain, futex_wake, woken;
 	uint64_t gens;			/* generations completed */
 	bool oom;
+	struct ba_thread threads[];
 };
+
+static void ba_run_fini(void *run)
+{
+	struct ba_run *r = run;
+
+	free(r->arrivals);
+	free(r->passes);
+}
 
 static int ba_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct ba_opts *o = calloc(1, sizeof(*o));
+	struct ba_opts *o = fx_prim_opts_new(sizeof(*o), ba_run_fini);
 	int rc;
 
 	if (!o)
 		return -ENOMEM;
 	o->work_ns = 2000;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 1),
@@ -100,12 +105,7 @@ static int ba_parse(int argc, char **argv, void **opts, char *err,
 
 		rc = FX_POPT_PARSE(BA_NAME, tab, argc, argv, err, errlen);
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
+	return fx_prim_opts_done(o, rc, opts);
 }
 
 /* ba_gen_slot - make room for generation @g in the per-generation arrays */
@@ -142,11 +142,8 @@ static void ba_step(struct fx_des_thread *th, struct fx_des_act *act)
 	uint64_t w = r->o->work_ns;
 
 	for (;;) {
-		if (fx_lll_busy(&t->lll)) {
-			if (fx_lll_step(&t->lll, th, act))
-				return;
-			continue;
-		}
+		if (fx_lll_busy(&t->lll) && fx_lll_step(&t->lll, th, act))
+			return;
 		switch (t->st) {
 		case B_WORK:
 			t->st = B_ARRIVE;
@@ -174,7 +171,7 @@ static void ba_step(struct fx_des_thread *th, struct fx_des_act *act)
 			}
 			/* the last arriver */
 			t->st = B_BUMP;
-			if (fx_prim_done(th, r->end_ns)) {
+			if (fx_prim_done(th, r->c.end_ns)) {
 				fx_act_atomic(act, FX_UA_STORE, r->stop, 1, 0);
 				return;
 			}
@@ -216,9 +213,9 @@ static void ba_step(struct fx_des_thread *th, struct fx_des_act *act)
 			continue;
 		case B_PASSED:
 			if (t->gen < r->ngen_cap) {
-				if (r->arrivals[t->gen] != r->nthreads)
+				if (r->arrivals[t->gen] != r->c.nthreads)
 					r->early_passes++;
-				if (++r->passes[t->gen] == r->nthreads)
+				if (++r->passes[t->gen] == r->c.nthreads)
 					r->gens++;
 			}
 			fx_act_atomic(act, FX_UA_ADD, r->left, 1, 0);
@@ -226,7 +223,7 @@ static void ba_step(struct fx_des_thread *th, struct fx_des_act *act)
 			return;
 		case B_LEFT:
 			t->st = B_STOPLOAD;
-			if (th->uval + 1 == r->nthreads)
+			if (th->uval + 1 == r->c.nthreads)
 				fx_lll_start(&t->lll, FX_LLL_UNLOCK, r->lock,
 					     pf, &r->lock_st);
 			continue;
@@ -248,14 +245,15 @@ static void ba_step(struct fx_des_thread *th, struct fx_des_act *act)
 	}
 }
 
-static void ba_run_free(struct ba_run *r)
+/* ba_made - pthread_barrier_init(): left = init_count, by the first thread */
+static int ba_made(struct fx_des_thread *th, unsigned i)
 {
-	if (!r)
-		return;
-	free(r->threads);
-	free(r->arrivals);
-	free(r->passes);
-	free(r);
+	struct ba_thread *t = th->priv;
+
+	if (!i && fx_uaccess_put32(fx_task_mm(th->task), t->run->left,
+				   t->run->c.nthreads))
+		return -EFAULT;
+	return 0;
 }
 
 static int ba_setup(struct fx_des *des, void *opts, unsigned nthreads,
@@ -267,16 +265,11 @@ static int ba_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	uint64_t base;
 	int rc;
 
-	ba_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
-	if (!r)
+	r = fx_prim_setup_run(&o->c, sizeof(*r), sizeof(r->threads[0]), des,
+			      nthreads, 1);
+	if (!r || !ba_gen_slot(r, 0))
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
-	r->nthreads = fx_prim_threads(des, nthreads, &o->c, 1);
-	r->threads = calloc(r->nthreads, sizeof(*r->threads));
-	if (!r->threads || !ba_gen_slot(r, 0))
-		return -ENOMEM;
 	/* struct pthread_barrier: lock, left, curr_event; the loop's stop
 	 * word on a line of its own */
 	rc = fx_prim_proc_alloc(des, 128, &p, &base);
@@ -286,43 +279,27 @@ static int ba_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	r->event = base + 4;
 	r->left = base + 8;
 	r->stop = base + 64;
-	for (unsigned i = 0; i < r->nthreads; i++) {
-		struct ba_thread *t = &r->threads[i];
-		struct fx_des_thread *th;
-
-		t->run = r;
-		th = fx_des_thread_new(p, ba_step, t, fx_prim_cpu(des, i, 0, 0),
-				       0);
-		if (!th)
-			return -errno;
-		/* pthread_barrier_init(): left = init_count */
-		if (!i && fx_uaccess_put32(fx_task_mm(th->task), r->left,
-					   r->nthreads))
-			return -EFAULT;
-	}
-	return 0;
-}
-
-static uint64_t ba_end_ns(const void *opts)
-{
-	return 0;	/* the threads leave together after -r */
+	for (unsigned i = 0; i < r->c.nthreads; i++)
+		r->threads[i].run = r;
+	return fx_prim_spawn(des, p, ba_step, r->threads,
+			     sizeof(r->threads[0]), r->c.nthreads, ba_made);
 }
 
 static void ba_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct ba_opts *o = opts;
-	struct ba_run *r = o->run;
+	struct ba_run *r = o->c.run;
 	struct fx_prim_tally ops = { 0 };
 	uint64_t incomplete = 0;
 
 	if (!r)
 		return;
-	for (unsigned i = 0; i < r->nthreads; i++)
+	for (unsigned i = 0; i < r->c.nthreads; i++)
 		fx_prim_tally_add(&ops, r->threads[i].ops);
 	/* every generation that any thread entered was passed by all */
 	for (uint64_t g = 0; g < r->ngen_cap && r->arrivals[g]; g++)
-		if (r->arrivals[g] != r->nthreads ||
-		    r->passes[g] != r->nthreads)
+		if (r->arrivals[g] != r->c.nthreads ||
+		    r->passes[g] != r->c.nthreads)
 			incomplete++;
 	fx_des_value(des, "generations", (double)r->gens);
 	fx_des_value(des, "early_passes", (double)r->early_passes);
@@ -331,23 +308,13 @@ static void ba_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "min_thread_ops", (double)ops.min);
 	fx_des_value(des, "futex_wait", (double)r->futex_wait);
 	fx_des_value(des, "bad_words", (double)r->lock_st.bad_word);
-	if (o->c.silent)
+	if (!fx_prim_summary(out, BA_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, BA_NAME, des, &ops);
 	fprintf(out, "  %" PRIu64 " generations, work %" PRIu64 " ns (mean); early passes %" PRIu64 ", incomplete generations %" PRIu64 "\n",
 		r->gens, o->work_ns, r->early_passes, incomplete);
 	fprintf(out, "  FUTEX_WAIT %" PRIu64 " (EAGAIN %" PRIu64 "), FUTEX_WAKE(INT_MAX) %" PRIu64 "\n",
 		r->futex_wait, r->wait_eagain, r->futex_wake);
 	fx_prim_lll_print(out, "barrier lock", &r->lock_st);
-}
-
-static void ba_free(void *opts)
-{
-	struct ba_opts *o = opts;
-
-	if (o)
-		ba_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_barrier = {
@@ -361,7 +328,7 @@ const struct fx_workload fx_wl_barrier = {
 	"  the last generation is the first to start after -r\n",
 	.parse = ba_parse,
 	.setup = ba_setup,
-	.end_ns = ba_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = ba_report,
-	.free = ba_free,
+	.free = fx_prim_opts_free,
 };

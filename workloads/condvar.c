@@ -77,12 +77,11 @@
 #define CV_NAME		"condvar"
 
 struct cv_opts {
-	struct fx_prim_common c;	/* -t (0: two per CPU), -r, -s */
+	struct fx_prim_common c;	/* first: -t (0: two per CPU), -r, -s */
 	unsigned producers;
 	unsigned cap;
 	uint64_t produce_ns, consume_ns;
 	bool broadcast;
-	struct cv_run *run;
 };
 
 /* One condition variable: simulated words + the counters under __lock. */
@@ -131,10 +130,9 @@ struct cv_thread {
 };
 
 struct cv_run {
+	struct fx_prim_run c;		/* first: fx_prim_setup_run() */
 	const struct cv_opts *o;
-	uint64_t end_ns;
-	unsigned nthreads, nproducers;
-	struct cv_thread *threads;
+	unsigned nproducers;
 	uint64_t mutex_addr;
 	struct fx_lll_stats mutex_st;
 	unsigned occ;			/* mutex holders, seen from outside */
@@ -151,12 +149,22 @@ struct cv_run {
 	uint64_t signals, wakeop_calls, wakeop_fail;
 	uint64_t broadcasts, requeue_calls, requeue_ok, requeue_moved,
 		 wake_all;
+	struct cv_thread threads[];
 };
+
+static void cv_run_fini(void *run)
+{
+	struct cv_run *r = run;
+
+	free(r->ring);
+	free(r->produced);
+	free(r->expected);
+}
 
 static int cv_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct cv_opts *o = calloc(1, sizeof(*o));
+	struct cv_opts *o = fx_prim_opts_new(sizeof(*o), cv_run_fini);
 	int rc;
 
 	if (!o)
@@ -165,7 +173,6 @@ static int cv_parse(int argc, char **argv, void **opts, char *err,
 	o->cap = 16;
 	o->produce_ns = 500;
 	o->consume_ns = 2000;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 2),
@@ -187,12 +194,26 @@ static int cv_parse(int argc, char **argv, void **opts, char *err,
 			 CV_NAME, o->producers, o->c.threads);
 		rc = -EINVAL;
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
+	return fx_prim_opts_done(o, rc, opts);
+}
+
+/* ---- the two kinds of lowlevellock: the queue's mutex, a __lock ---- */
+
+/* cv_mutex - start the lowlevellock operation @kind on the mutex */
+static void cv_mutex(struct cv_thread *t, enum fx_lll_kind kind)
+{
+	struct cv_run *r = t->run;
+
+	fx_lll_start(&t->lll, kind, r->mutex_addr, FX_PRIVATE_FLAG,
+		     &r->mutex_st);
+}
+
+/* cv_lock - start the lowlevellock operation @kind on @cv's __lock */
+static void cv_lock(struct cv_thread *t, struct cv_cond *cv,
+		    enum fx_lll_kind kind)
+{
+	fx_lll_start(&t->lll, kind, cv->lock_addr, FX_PRIVATE_FLAG,
+		     &cv->lock_st);
 }
 
 /* ---- the condition variable's operations (sub-state-machine) ---- */
@@ -224,13 +245,11 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 	/* ---- pthread_cond_wait ---- */
 	case CW_LOCK:
 		r->waits++;
-		fx_lll_start(&t->lll, FX_LLL_LOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_LOCK);
 		op->st = CW_UNLOCK_M;
 		return false;
 	case CW_UNLOCK_M:
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_UNLOCK);
 		op->st = CW_REGISTER;
 		return false;
 	case CW_REGISTER:
@@ -244,8 +263,7 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 		return true;
 	case CW_LOOP:
 		op->futex_val = cv->futex;
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_UNLOCK);
 		op->st = CW_WAIT;
 		return false;
 	case CW_WAIT:
@@ -256,8 +274,7 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 	case CW_WAITED:
 		if (th->ret == -EAGAIN)
 			r->wait_eagain++;
-		fx_lll_start(&t->lll, FX_LLL_LOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_LOCK);
 		op->st = CW_CHECK;
 		return false;
 	case CW_CHECK:
@@ -274,13 +291,11 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 		return false;
 	case CW_OUT:
 		cv->nwaiters--;
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_UNLOCK);
 		op->st = CW_RELOCK;
 		return false;
 	case CW_RELOCK:
-		fx_lll_start(&t->lll, FX_LLL_COND_LOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_COND_LOCK);
 		op->st = CW_DONE;
 		return false;
 	case CW_DONE:
@@ -289,8 +304,7 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 	/* ---- pthread_cond_signal ---- */
 	case CS_LOCK:
 		r->signals++;
-		fx_lll_start(&t->lll, FX_LLL_LOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_LOCK);
 		op->st = CS_CHECK;
 		return false;
 	case CS_CHECK:
@@ -302,8 +316,7 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 			op->st = CS_WAKEOP;
 			return true;
 		}
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_UNLOCK);
 		op->st = CS_DONE;
 		return false;
 	case CS_WAKEOP:
@@ -324,8 +337,7 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 		op->st = CS_FALLBACK;
 		return true;
 	case CS_FALLBACK:
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_UNLOCK);
 		op->st = CS_DONE;
 		return false;
 	case CS_DONE:
@@ -333,8 +345,7 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 	/* ---- pthread_cond_broadcast ---- */
 	case CB_LOCK:
 		r->broadcasts++;
-		fx_lll_start(&t->lll, FX_LLL_LOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_LOCK);
 		op->st = CB_CHECK;
 		return false;
 	case CB_CHECK:
@@ -349,13 +360,11 @@ static bool cv_op_step(struct cv_thread *t, struct fx_des_thread *th,
 			op->st = CB_UNLOCK;
 			return true;
 		}
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_UNLOCK);
 		op->st = CS_DONE;
 		return false;
 	case CB_UNLOCK:
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, cv->lock_addr, pf,
-			     &cv->lock_st);
+		cv_lock(t, cv, FX_LLL_UNLOCK);
 		op->st = CB_REQUEUE;
 		return false;
 	case CB_REQUEUE:
@@ -400,23 +409,17 @@ static bool cv_producer(struct cv_thread *t, struct fx_des_thread *th,
 			struct fx_des_act *act)
 {
 	struct cv_run *r = t->run;
-	const unsigned pf = FX_PRIVATE_FLAG;
 
 	switch (t->st) {
 	case P_TOP:
-		if (fx_prim_done(th, r->end_ns)) {
+		if (fx_prim_done(th, r->c.end_ns)) {
 			t->st = P_EXIT_LOCK;
 			return false;
 		}
 		t->st = P_LOCK;
-		if (r->o->produce_ns) {
-			fx_act_think(act, r->o->produce_ns);
-			return true;
-		}
-		return false;
+		return fx_prim_think(act, r->o->produce_ns);
 	case P_LOCK:
-		fx_lll_start(&t->lll, FX_LLL_LOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_LOCK);
 		t->st = P_LOCKED;
 		return false;
 	case P_LOCKED:
@@ -437,16 +440,14 @@ static bool cv_producer(struct cv_thread *t, struct fx_des_thread *th,
 		return false;
 	case P_UNLOCK:
 		r->occ--;
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_UNLOCK);
 		t->st = P_PUSHED;
 		return false;
 	case P_PUSHED:
 		t->st = P_TOP;
 		return false;
 	case P_EXIT_LOCK:
-		fx_lll_start(&t->lll, FX_LLL_LOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_LOCK);
 		t->st = P_EXIT_LOCKED;
 		return false;
 	case P_EXIT_LOCKED:
@@ -459,8 +460,7 @@ static bool cv_producer(struct cv_thread *t, struct fx_des_thread *th,
 		return false;
 	case P_EXIT_UNLOCK:
 		r->occ--;
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_UNLOCK);
 		t->st = P_EXIT;
 		return false;
 	default:
@@ -474,14 +474,12 @@ static bool cv_consumer(struct cv_thread *t, struct fx_des_thread *th,
 			struct fx_des_act *act)
 {
 	struct cv_run *r = t->run;
-	const unsigned pf = FX_PRIVATE_FLAG;
 	uint64_t item;
 	unsigned p;
 
 	switch (t->st) {
 	case C_TOP:
-		fx_lll_start(&t->lll, FX_LLL_LOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_LOCK);
 		t->st = C_LOCKED;
 		return false;
 	case C_LOCKED:
@@ -492,8 +490,7 @@ static bool cv_consumer(struct cv_thread *t, struct fx_des_thread *th,
 		if (!r->count) {
 			r->occ--;
 			if (r->done) {
-				fx_lll_start(&t->lll, FX_LLL_UNLOCK,
-					     r->mutex_addr, pf, &r->mutex_st);
+				cv_mutex(t, FX_LLL_UNLOCK);
 				t->st = C_EXIT;
 				return false;
 			}
@@ -514,19 +511,12 @@ static bool cv_consumer(struct cv_thread *t, struct fx_des_thread *th,
 		return false;
 	case C_UNLOCK:
 		r->occ--;
-		fx_lll_start(&t->lll, FX_LLL_UNLOCK, r->mutex_addr, pf,
-			     &r->mutex_st);
+		cv_mutex(t, FX_LLL_UNLOCK);
 		t->st = C_CONSUMED;
 		return false;
 	case C_CONSUMED:
-		t->ops++;
-		fx_des_count_ops(th, 1);
 		t->st = C_TOP;
-		if (r->o->consume_ns) {
-			fx_act_think(act, r->o->consume_ns);
-			return true;
-		}
-		return false;
+		return fx_prim_op_done(th, act, &t->ops, r->o->consume_ns);
 	default:
 		fx_act_exit(act);
 		return true;
@@ -538,11 +528,8 @@ static void cv_step(struct fx_des_thread *th, struct fx_des_act *act)
 	struct cv_thread *t = th->priv;
 
 	for (;;) {
-		if (fx_lll_busy(&t->lll)) {
-			if (fx_lll_step(&t->lll, th, act))
-				return;
-			continue;
-		}
+		if (fx_lll_busy(&t->lll) && fx_lll_step(&t->lll, th, act))
+			return;
 		if (t->op.st != CO_IDLE) {
 			if (cv_op_step(t, th, act))
 				return;
@@ -554,17 +541,6 @@ static void cv_step(struct fx_des_thread *th, struct fx_des_act *act)
 	}
 }
 
-static void cv_run_free(struct cv_run *r)
-{
-	if (!r)
-		return;
-	free(r->threads);
-	free(r->ring);
-	free(r->produced);
-	free(r->expected);
-	free(r);
-}
-
 static int cv_setup(struct fx_des *des, void *opts, unsigned nthreads,
 		    char *err, size_t errlen)
 {
@@ -574,25 +550,22 @@ static int cv_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	uint64_t base;
 	int rc;
 
-	cv_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
+	r = fx_prim_setup_run(&o->c, sizeof(*r), sizeof(r->threads[0]), des,
+			      nthreads, 2);
 	if (!r)
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
-	r->nthreads = fx_prim_threads(des, nthreads, &o->c, 2);
 	r->nproducers = o->producers;
-	if (r->nproducers >= r->nthreads) {
+	if (r->nproducers >= r->c.nthreads) {
 		snprintf(err, errlen, "%s: %u producers leave no consumer among %u threads (expected fewer producers than threads)",
-			 CV_NAME, r->nproducers, r->nthreads);
+			 CV_NAME, r->nproducers, r->c.nthreads);
 		return -EINVAL;
 	}
 	r->live_producers = r->nproducers;
-	r->threads = calloc(r->nthreads, sizeof(*r->threads));
 	r->ring = calloc(o->cap, sizeof(*r->ring));
 	r->produced = calloc(r->nproducers, sizeof(*r->produced));
 	r->expected = calloc(r->nproducers, sizeof(*r->expected));
-	if (!r->threads || !r->ring || !r->produced || !r->expected)
+	if (!r->ring || !r->produced || !r->expected)
 		return -ENOMEM;
 	/* mutex, then each condvar's __lock and __futex, a line each */
 	rc = fx_prim_proc_alloc(des, 5 * 64, &p, &base);
@@ -603,34 +576,27 @@ static int cv_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	r->not_empty.futex_addr = base + 128;
 	r->not_full.lock_addr = base + 192;
 	r->not_full.futex_addr = base + 256;
-	for (unsigned i = 0; i < r->nthreads; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		struct cv_thread *t = &r->threads[i];
 
 		t->run = r;
 		t->producer = i < r->nproducers ? i : UINT_MAX;
 		t->st = i < r->nproducers ? P_TOP : C_TOP;
-		if (!fx_des_thread_new(p, cv_step, t, fx_prim_cpu(des, i, 0, 0),
-				       0))
-			return -errno;
 	}
-	return 0;
-}
-
-static uint64_t cv_end_ns(const void *opts)
-{
-	return 0;	/* producers stop after -r, consumers drain */
+	return fx_prim_spawn(des, p, cv_step, r->threads,
+			     sizeof(r->threads[0]), r->c.nthreads, NULL);
 }
 
 static void cv_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct cv_opts *o = opts;
-	struct cv_run *r = o->run;
+	struct cv_run *r = o->c.run;
 	struct fx_prim_tally ops = { 0 };
 	uint64_t produced = 0, lost = 0;
 
 	if (!r)
 		return;
-	for (unsigned i = r->nproducers; i < r->nthreads; i++)
+	for (unsigned i = r->nproducers; i < r->c.nthreads; i++)
 		fx_prim_tally_add(&ops, r->threads[i].ops);
 	for (unsigned p = 0; p < r->nproducers; p++) {
 		produced += r->produced[p];
@@ -648,11 +614,10 @@ static void cv_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "bad_words", (double)(r->mutex_st.bad_word +
 			r->not_empty.lock_st.bad_word +
 			r->not_full.lock_st.bad_word));
-	if (o->c.silent)
+	if (!fx_prim_summary(out, CV_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, CV_NAME, des, &ops);
 	fprintf(out, "  %u producer(s), %u consumer(s), queue of %u, %s; %" PRIu64 " items produced, %" PRIu64 " lost, %" PRIu64 " out of order\n",
-		r->nproducers, r->nthreads - r->nproducers, o->cap,
+		r->nproducers, r->c.nthreads - r->nproducers, o->cap,
 		o->broadcast ? "broadcast" : "signal", produced, lost,
 		r->order_errors);
 	fprintf(out, "  waits %" PRIu64 " (returned %" PRIu64 ", FUTEX_WAIT EAGAIN %" PRIu64 "); signals %" PRIu64 " (FUTEX_WAKE_OP %" PRIu64 ", failed %" PRIu64 ")\n",
@@ -664,15 +629,6 @@ static void cv_report(struct fx_des *des, void *opts, FILE *out)
 	fx_prim_lll_print(out, "mutex", &r->mutex_st);
 	fprintf(out, "  mutual exclusion violations: %" PRIu64 "\n",
 		r->violations);
-}
-
-static void cv_free(void *opts)
-{
-	struct cv_opts *o = opts;
-
-	if (o)
-		cv_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_condvar = {
@@ -690,7 +646,7 @@ const struct fx_workload fx_wl_condvar = {
 	"  producers stop after -r; consumers drain the queue, then leave\n",
 	.parse = cv_parse,
 	.setup = cv_setup,
-	.end_ns = cv_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = cv_report,
-	.free = cv_free,
+	.free = fx_prim_opts_free,
 };

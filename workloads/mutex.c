@@ -36,36 +36,36 @@
 #define MX_LINE		64		/* each lock word on its own line */
 
 struct mx_opts {
-	struct fx_prim_common c;	/* -t (0: one per CPU), -r, -s */
+	struct fx_prim_common c;	/* first: -t (0: one per CPU), -r, -s */
 	unsigned locks;
 	uint64_t cs_ns, out_ns;
 	bool shared;
 	unsigned unlock;		/* 0: xchg (glibc), 1: dec (Drepper) */
-	struct mx_run *run;		/* the last setup()'s state */
-};
-
-struct mx_lock {
-	uint64_t addr;
-	unsigned occ;			/* threads inside, seen from outside */
-	struct fx_lll_stats st;
 };
 
 struct mx_run {
+	struct fx_prim_run c;		/* first: fx_prim_setup_run() */
 	const struct mx_opts *o;
-	uint64_t end_ns;
 	unsigned flags;			/* FX_PRIVATE_FLAG or 0 */
-	unsigned nthreads, nlocks;
-	struct mx_lock *locks;
-	struct fx_prim_mloop *threads;
+	unsigned nlocks;
+	struct fx_prim_lock *locks;
 	uint64_t violations;
+	struct fx_prim_mloop threads[];
 };
 
 static const char *const mx_unlock_names[] = { "xchg", "dec", NULL };
 
+static void mx_run_fini(void *run)
+{
+	struct mx_run *r = run;
+
+	free(r->locks);
+}
+
 static int mx_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct mx_opts *o = calloc(1, sizeof(*o));
+	struct mx_opts *o = fx_prim_opts_new(sizeof(*o), mx_run_fini);
 	int rc;
 
 	if (!o)
@@ -73,7 +73,6 @@ static int mx_parse(int argc, char **argv, void **opts, char *err,
 	o->locks = 1;
 	o->cs_ns = 100;
 	o->out_ns = 200;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 1),
@@ -90,21 +89,7 @@ static int mx_parse(int argc, char **argv, void **opts, char *err,
 
 		rc = FX_POPT_PARSE(MX_NAME, tab, argc, argv, err, errlen);
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
-}
-
-static void mx_run_free(struct mx_run *r)
-{
-	if (!r)
-		return;
-	free(r->locks);
-	free(r->threads);
-	free(r);
+	return fx_prim_opts_done(o, rc, opts);
 }
 
 static void mx_step(struct fx_des_thread *th, struct fx_des_act *act)
@@ -121,18 +106,15 @@ static int mx_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	struct mx_run *r;
 	uint64_t base;
 
-	mx_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
+	r = fx_prim_setup_run(&o->c, sizeof(*r), sizeof(r->threads[0]), des,
+			      nthreads, 1);
 	if (!r)
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
-	r->nthreads = fx_prim_threads(des, nthreads, &o->c, 1);
 	r->nlocks = o->locks;
 	r->flags = o->shared ? 0 : FX_PRIVATE_FLAG;
 	r->locks = calloc(r->nlocks, sizeof(*r->locks));
-	r->threads = calloc(r->nthreads, sizeof(*r->threads));
-	if (!r->locks || !r->threads)
+	if (!r->locks)
 		return -ENOMEM;
 	for (unsigned i = 0; i < nprocs; i++) {
 		procs[i] = fx_des_proc_new(des);
@@ -149,18 +131,15 @@ static int mx_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	}
 	for (unsigned i = 0; i < r->nlocks; i++)
 		r->locks[i].addr = base + (uint64_t)i * MX_LINE;
-	for (unsigned i = 0; i < r->nthreads; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		struct fx_prim_mloop *m = &r->threads[i];
-		struct mx_lock *l = &r->locks[i % r->nlocks];
 
-		m->addr = l->addr;
+		m->lock = &r->locks[i % r->nlocks];
 		m->flags = r->flags;
 		m->dec = o->unlock == 1;
 		m->cs_ns = o->cs_ns;
 		m->out_ns = o->out_ns;
-		m->end_ns = r->end_ns;
-		m->stats = &l->st;
-		m->occ = &l->occ;
+		m->end_ns = r->c.end_ns;
 		m->violations = &r->violations;
 		if (!fx_des_thread_new(procs[i % nprocs], mx_step, m,
 				       fx_prim_cpu(des, i, 0, 0), 0))
@@ -169,21 +148,16 @@ static int mx_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	return 0;
 }
 
-static uint64_t mx_end_ns(const void *opts)
-{
-	return 0;	/* the threads stop themselves after -r */
-}
-
 static void mx_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct mx_opts *o = opts;
-	struct mx_run *r = o->run;
+	struct mx_run *r = o->c.run;
 	struct fx_lll_stats sum = { 0 };
 	struct fx_prim_tally ops = { 0 };
 
 	if (!r)
 		return;
-	for (unsigned i = 0; i < r->nthreads; i++)
+	for (unsigned i = 0; i < r->c.nthreads; i++)
 		fx_prim_tally_add(&ops, r->threads[i].ops);
 	for (unsigned i = 0; i < r->nlocks; i++)
 		fx_lll_stats_add(&sum, &r->locks[i].st);
@@ -193,9 +167,8 @@ static void mx_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "contended", (double)sum.contended);
 	fx_des_value(des, "futex_wait", (double)sum.futex_wait);
 	fx_des_value(des, "futex_wake", (double)sum.futex_wake);
-	if (o->c.silent)
+	if (!fx_prim_summary(out, MX_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, MX_NAME, des, &ops);
 	fprintf(out, "  %u lock(s), %s, unlock by %s, cs %" PRIu64 " ns, outside %" PRIu64 " ns\n",
 		r->nlocks, o->shared ? "process-shared (2 processes)" :
 		"process-private", mx_unlock_names[o->unlock], o->cs_ns,
@@ -203,15 +176,6 @@ static void mx_report(struct fx_des *des, void *opts, FILE *out)
 	fx_prim_lll_print(out, "locks", &sum);
 	fprintf(out, "  mutual exclusion violations: %" PRIu64 "\n",
 		r->violations);
-}
-
-static void mx_free(void *opts)
-{
-	struct mx_opts *o = opts;
-
-	if (o)
-		mx_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_mutex = {
@@ -229,7 +193,7 @@ const struct fx_workload fx_wl_mutex = {
 	FX_PRIM_USAGE_RS,
 	.parse = mx_parse,
 	.setup = mx_setup,
-	.end_ns = mx_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = mx_report,
-	.free = mx_free,
+	.free = fx_prim_opts_free,
 };

@@ -95,7 +95,7 @@ static const char *const nn_stats[] = { "median", "min", "max", "mean",
 enum { NN_MUTEX, NN_PINGPONG };
 
 struct nn_opts {
-	struct fx_prim_common c;	/* -t (victim threads), -r, -s */
+	struct fx_prim_common c;	/* first: -t (victim threads), -r, -s */
 	unsigned vmode;			/* -M: index in nn_vmodes */
 	unsigned vlocks;		/* -l */
 	uint64_t cs_ns, out_ns;		/* -w, -o */
@@ -106,7 +106,6 @@ struct nn_opts {
 	unsigned stat;			/* -m: index in nn_stats */
 	uint64_t probe_ns;		/* -P (0: 3/5 of -r) */
 	bool no_attack, no_hammer;
-	struct nn_run *run;
 };
 
 /*
@@ -144,15 +143,15 @@ struct nn_athread {
 };
 
 struct nn_run {
+	struct fx_prim_run c;		/* first: the victim's threads, -r */
 	const struct nn_opts *o;
-	uint64_t end_ns, flood_ns;	/* the run; the end of probing */
+	uint64_t flood_ns;		/* the end of probing */
 	/* victim */
-	unsigned nv, nlocks, nwords;	/* threads, locks, futex words */
+	unsigned nlocks, nwords;	/* locks, futex words */
 	unsigned vflags;
 	struct fx_prim_mloop *vmx;	/* -M mutex */
 	struct nn_pp *vpp;		/* -M pingpong */
-	struct fx_lll_stats *vst;	/* per lock */
-	unsigned *vocc;
+	struct fx_prim_lock *vlocks;	/* [nlocks] */
 	uint64_t *vaddr;		/* [nwords] */
 	uint64_t violations, bad_tokens;
 	struct fx_qhist *vlat;		/* the victim's latency, ns: lock
@@ -172,10 +171,26 @@ struct nn_run {
 	uint64_t hammer_calls, parks;
 };
 
+static void nn_run_fini(void *run)
+{
+	struct nn_run *r = run;
+
+	free(r->vmx);
+	free(r->vpp);
+	free(r->vlocks);
+	free(r->vaddr);
+	free(r->vlat);
+	free(r->ath);
+	free(r->dur);
+	free(r->score);
+	free(r->done);
+	free(r->chosen);
+}
+
 static int nn_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct nn_opts *o = calloc(1, sizeof(*o));
+	struct nn_opts *o = fx_prim_opts_new(sizeof(*o), nn_run_fini);
 	int rc;
 
 	if (!o)
@@ -189,7 +204,6 @@ static int nn_parse(int argc, char **argv, void **opts, char *err,
 	o->ncand = 4096;
 	o->k = 3;
 	o->nchosen = 16;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 1),
@@ -241,12 +255,7 @@ static int nn_parse(int argc, char **argv, void **opts, char *err,
 			 NN_NAME, o->nchosen, o->ncand);
 		rc = -EINVAL;
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
+	return fx_prim_opts_done(o, rc, opts);
 }
 
 /* ---- the victim ---- */
@@ -292,12 +301,10 @@ static void nn_ppstep(struct fx_des_thread *th, struct fx_des_act *act)
 			t->ops++;
 			t->ops_after += now >= r->flood_ns;
 			fx_des_count_ops(th, 1);
-			t->exiting = now >= r->end_ns;
+			t->exiting = now >= r->c.end_ns;
 			t->st = PP_PASS;
-			if (!t->exiting && r->o->cs_ns) {
-				fx_act_think(act, r->o->cs_ns);
+			if (!t->exiting && fx_prim_think(act, r->o->cs_ns))
 				return;
-			}
 			continue;
 		case PP_PASS:
 			fx_act_atomic(act, FX_UA_STORE, t->theirs, 1, 0);
@@ -314,10 +321,8 @@ static void nn_ppstep(struct fx_des_thread *th, struct fx_des_act *act)
 				return;
 			}
 			t->st = PP_TAKE;
-			if (r->o->out_ns) {
-				fx_act_think(act, r->o->out_ns);
+			if (fx_prim_think(act, r->o->out_ns))
 				return;
-			}
 			continue;
 		}
 	}
@@ -487,7 +492,7 @@ static void nn_astep(struct fx_des_thread *th, struct fx_des_act *act)
 			continue;
 		/* ---- phase 2: flood ---- */
 		case A_SETTLE:
-			if (r->o->no_hammer || now >= r->end_ns) {
+			if (r->o->no_hammer || now >= r->c.end_ns) {
 				fx_act_exit(act);
 				return;
 			}
@@ -499,7 +504,7 @@ static void nn_astep(struct fx_des_thread *th, struct fx_des_act *act)
 			t->st = A_HAMMER;
 			return;
 		case A_HAMMER:
-			if (now >= r->end_ns) {
+			if (now >= r->c.end_ns) {
 				fx_act_exit(act);
 				return;
 			}
@@ -523,24 +528,6 @@ static void nn_astep(struct fx_des_thread *th, struct fx_des_act *act)
 
 /* ---- setup ---- */
 
-static void nn_run_free(struct nn_run *r)
-{
-	if (!r)
-		return;
-	free(r->vmx);
-	free(r->vpp);
-	free(r->vst);
-	free(r->vocc);
-	free(r->vaddr);
-	free(r->vlat);
-	free(r->ath);
-	free(r->dur);
-	free(r->score);
-	free(r->done);
-	free(r->chosen);
-	free(r);
-}
-
 static struct fx_des_thread *nn_victim_thread(struct fx_des *des,
 					      struct fx_des_proc *p,
 					      struct nn_run *r, unsigned i,
@@ -548,7 +535,6 @@ static struct fx_des_thread *nn_victim_thread(struct fx_des *des,
 {
 	const struct nn_opts *o = r->o;
 	struct fx_prim_mloop *m;
-	unsigned l;
 
 	if (r->vpp) {
 		struct nn_pp *t = &r->vpp[i];
@@ -561,16 +547,12 @@ static struct fx_des_thread *nn_victim_thread(struct fx_des *des,
 		return fx_des_thread_new(p, nn_ppstep, t, cpu, 0);
 	}
 	m = &r->vmx[i];
-	l = i % r->nlocks;
-	r->vst[l].wait_lat = r->vlat;
-	m->addr = r->vaddr[l];
+	m->lock = &r->vlocks[i % r->nlocks];
 	m->flags = r->vflags;
 	m->cs_ns = o->cs_ns;
 	m->out_ns = o->out_ns;
-	m->end_ns = r->end_ns;
+	m->end_ns = r->c.end_ns;
 	m->mark_ns = r->flood_ns;
-	m->stats = &r->vst[l];
-	m->occ = &r->vocc[l];
 	m->violations = &r->violations;
 	return fx_des_thread_new(p, nn_mxstep, m, cpu, 0);
 }
@@ -589,7 +571,11 @@ static int nn_setup_victim(struct fx_des *des, struct nn_run *r,
 		return -ENOMEM;
 	for (unsigned i = 0; i < r->nwords; i++)
 		r->vaddr[i] = base + (uint64_t)i * NN_LINE;
-	for (unsigned i = 0; i < r->nv; i++) {
+	for (unsigned l = 0; r->vmx && l < r->nlocks; l++) {
+		r->vlocks[l].addr = r->vaddr[l];
+		r->vlocks[l].st.wait_lat = r->vlat;
+	}
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		struct fx_des_thread *th;
 
 		th = nn_victim_thread(des, p, r, i,
@@ -646,34 +632,31 @@ static int nn_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	unsigned ncpus = fx_des_topo(des)->ncpus;
 	unsigned vcpus = ncpus > 1 ? ncpus / 2 : 1;
 	struct nn_run *r;
+	unsigned nv;
 	int rc;
 
-	nn_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
+	r = fx_prim_setup_run(&o->c, sizeof(*r), 0, des, nthreads, 1);
 	if (!r)
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
 	r->flood_ns = o->probe_ns ? o->probe_ns : o->c.run_ns / 5 * 3;
-	r->nv = fx_prim_threads(des, nthreads, &o->c, 1);
+	nv = r->c.nthreads;
 	r->nlocks = o->vlocks;
 	r->vflags = o->vkind ? 0 : FX_PRIVATE_FLAG;
-	if (o->vmode == NN_PINGPONG && r->nv % 2) {
+	if (o->vmode == NN_PINGPONG && nv % 2) {
 		snprintf(err, errlen, "%s: %u victim threads is odd (expected an even count for -M pingpong)",
-			 NN_NAME, r->nv);
+			 NN_NAME, nv);
 		return -EINVAL;
 	}
-	r->nwords = o->vmode == NN_PINGPONG ? r->nv : r->nlocks;
+	r->nwords = o->vmode == NN_PINGPONG ? nv : r->nlocks;
 	if (o->vmode == NN_PINGPONG)
-		r->vpp = calloc(r->nv, sizeof(*r->vpp));
+		r->vpp = calloc(nv, sizeof(*r->vpp));
 	else
-		r->vmx = calloc(r->nv, sizeof(*r->vmx));
-	r->vst = calloc(r->nlocks, sizeof(*r->vst));
-	r->vocc = calloc(r->nlocks, sizeof(*r->vocc));
+		r->vmx = calloc(nv, sizeof(*r->vmx));
+	r->vlocks = calloc(r->nlocks, sizeof(*r->vlocks));
 	r->vaddr = calloc(r->nwords, sizeof(*r->vaddr));
 	r->vlat = malloc(sizeof(*r->vlat));
-	if ((!r->vmx && !r->vpp) || !r->vst || !r->vocc || !r->vaddr ||
-	    !r->vlat)
+	if ((!r->vmx && !r->vpp) || !r->vlocks || !r->vaddr || !r->vlat)
 		return -ENOMEM;
 	fx_qhist_init(r->vlat);
 	rc = nn_setup_victim(des, r, vcpus);
@@ -699,11 +682,6 @@ static int nn_setup(struct fx_des *des, void *opts, unsigned nthreads,
 		snprintf(err, errlen, "%s: no memory for %u candidates (expected fewer)",
 			 NN_NAME, o->ncand);
 	return rc;
-}
-
-static uint64_t nn_end_ns(const void *opts)
-{
-	return 0;	/* the victim and the hammers stop after -r */
 }
 
 /* ---- the report: ground truth from the core, never seen by the attack ---- */
@@ -787,7 +765,7 @@ out:
 static void nn_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct nn_opts *o = opts;
-	struct nn_run *r = o->run;
+	struct nn_run *r = o->c.run;
 	struct fx_prim_tally ops = { 0 };
 	struct fx_lll_stats sum = { 0 };
 	uint64_t after = 0;
@@ -796,14 +774,14 @@ static void nn_report(struct fx_des *des, void *opts, FILE *out)
 
 	if (!r)
 		return;
-	for (unsigned i = 0; i < r->nv; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		fx_prim_tally_add(&ops, r->vpp ? r->vpp[i].ops : r->vmx[i].ops);
 		after += r->vpp ? r->vpp[i].ops_after : r->vmx[i].ops_after;
 	}
 	for (unsigned l = 0; r->vmx && l < r->nlocks; l++)
-		fx_lll_stats_add(&sum, &r->vst[l]);
+		fx_lll_stats_add(&sum, &r->vlocks[l].st);
 	nn_score(r, &tr);
-	ops_s = (double)ops.sum * 1e9 / (double)r->end_ns;
+	ops_s = (double)ops.sum * 1e9 / (double)r->c.end_ns;
 	fx_des_value(des, "victim_ops", (double)ops.sum);
 	fx_des_value(des, "victim_flood_ops", (double)after);
 	fx_des_value(des, "victim_ops_per_s", ops_s);
@@ -822,11 +800,11 @@ static void nn_report(struct fx_des *des, void *opts, FILE *out)
 		     tr.hit_n ? (double)tr.hit_ns / (double)tr.hit_n : 0);
 	fx_des_value(des, "probe_ns_miss",
 		     tr.miss_n ? (double)tr.miss_ns / (double)tr.miss_n : 0);
-	if (o->c.silent)
+	if (!fx_prim_summary(out, NN_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, NN_NAME, des, &ops);
 	fprintf(out, "  victim: %u thread(s), %s on %u %s futex word(s): %.0f ops/s; %" PRIu64 " ops from %.3f ms on; %s mean %.0f ns p99 %" PRIu64 " ns; %" PRIu64 " violations\n",
-		r->nv, nn_vmodes[o->vmode], r->nwords, nn_vkind[o->vkind],
+		r->c.nthreads, nn_vmodes[o->vmode], r->nwords,
+		nn_vkind[o->vkind],
 		ops_s, after, (double)r->flood_ns / 1e6,
 		r->vpp ? "wakeup latency" : "contended lock wait",
 		fx_qhist_mean(r->vlat), fx_qhist_quantile(r->vlat, 0.99),
@@ -848,15 +826,6 @@ static void nn_report(struct fx_des *des, void *opts, FILE *out)
 		tr.hit_n ? (double)tr.hit_ns / (double)tr.hit_n : 0.0,
 		tr.miss_n ? (double)tr.miss_ns / (double)tr.miss_n : 0.0,
 		r->parks, r->hammer_calls);
-}
-
-static void nn_free(void *opts)
-{
-	struct nn_opts *o = opts;
-
-	if (o)
-		nn_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_noisy_neighbour = {
@@ -890,7 +859,7 @@ const struct fx_workload fx_wl_noisy_neighbour = {
 	FX_PRIM_USAGE_RS,
 	.parse = nn_parse,
 	.setup = nn_setup,
-	.end_ns = nn_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = nn_report,
-	.free = nn_free,
+	.free = fx_prim_opts_free,
 };

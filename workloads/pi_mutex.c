@@ -47,11 +47,10 @@
 #define PI_LINE		64
 
 struct pi_opts {
-	struct fx_prim_common c;	/* -t (0: two per CPU), -r, -s */
+	struct fx_prim_common c;	/* first: -t (0: two per CPU), -r, -s */
 	unsigned rt;			/* SCHED_FIFO threads */
 	unsigned locks;
 	uint64_t cs_ns, out_ns;
-	struct pi_run *run;
 };
 
 enum pi_state {
@@ -74,20 +73,27 @@ struct pi_thread {
 };
 
 struct pi_run {
+	struct fx_prim_run c;		/* first: fx_prim_setup_run() */
 	const struct pi_opts *o;
-	uint64_t end_ns;
-	unsigned nthreads, nlocks;
-	struct pi_thread *threads;
+	unsigned nlocks;
 	struct pi_lock *locks;
 	uint64_t violations, owner_errors, errors;
 	uint64_t fast_locks, lock_pi, unlock_pi, boosted, boosted_normal;
 	int best_boost;			/* lowest effective prio seen boosted */
+	struct pi_thread threads[];
 };
+
+static void pi_run_fini(void *run)
+{
+	struct pi_run *r = run;
+
+	free(r->locks);
+}
 
 static int pi_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct pi_opts *o = calloc(1, sizeof(*o));
+	struct pi_opts *o = fx_prim_opts_new(sizeof(*o), pi_run_fini);
 	int rc;
 
 	if (!o)
@@ -96,7 +102,6 @@ static int pi_parse(int argc, char **argv, void **opts, char *err,
 	o->locks = 1;
 	o->cs_ns = 500;
 	o->out_ns = 300;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 1),
@@ -116,12 +121,7 @@ static int pi_parse(int argc, char **argv, void **opts, char *err,
 			 PI_NAME, o->rt, o->c.threads);
 		rc = -EINVAL;
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
+	return fx_prim_opts_done(o, rc, opts);
 }
 
 /* pi_observe - priority inheritance seen on the holder @th */
@@ -152,10 +152,8 @@ static void pi_step(struct fx_des_thread *th, struct fx_des_act *act)
 	for (;;) {
 		switch (t->st) {
 		case PI_TOP:
-			if (fx_prim_done(th, r->end_ns)) {
-				fx_act_exit(act);
+			if (fx_prim_stop(th, act, r->c.end_ns))
 				return;
-			}
 			fx_act_atomic(act, FX_UA_CMPXCHG, lk->addr, 0, tid);
 			t->st = PI_CAS;
 			return;
@@ -186,10 +184,8 @@ static void pi_step(struct fx_des_thread *th, struct fx_des_act *act)
 				r->owner_errors++;
 			pi_observe(t, th);
 			t->st = PI_CS_END;
-			if (r->o->cs_ns) {
-				fx_act_think(act, r->o->cs_ns);
+			if (fx_prim_think(act, r->o->cs_ns))
 				return;
-			}
 			continue;
 		case PI_CS_END:
 			pi_observe(t, th);
@@ -226,25 +222,25 @@ static void pi_step(struct fx_des_thread *th, struct fx_des_act *act)
 			t->st = PI_DONE;
 			continue;
 		case PI_DONE:
-			t->ops++;
-			fx_des_count_ops(th, 1);
 			t->st = PI_TOP;
-			if (r->o->out_ns) {
-				fx_act_think(act, r->o->out_ns);
+			if (fx_prim_op_done(th, act, &t->ops, r->o->out_ns))
 				return;
-			}
 			continue;
 		}
 	}
 }
 
-static void pi_run_free(struct pi_run *r)
+/*
+ * pi_made - the thread's policy, set explicitly for every thread (a clone
+ * inherits the policy of the first one)
+ */
+static int pi_made(struct fx_des_thread *th, unsigned i)
 {
-	if (!r)
-		return;
-	free(r->threads);
-	free(r->locks);
-	free(r);
+	struct pi_thread *t = th->priv;
+
+	return t->rt ? fx_des_thread_sched(th, FX_SCHED_FIFO,
+					   i < 9 ? 10 * (int)(i + 1) : 99) :
+		       fx_des_thread_sched(th, FX_SCHED_OTHER, 0);
 }
 
 static int pi_setup(struct fx_des *des, void *opts, unsigned nthreads,
@@ -256,64 +252,46 @@ static int pi_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	uint64_t base;
 	int rc;
 
-	pi_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
+	r = fx_prim_setup_run(&o->c, sizeof(*r), sizeof(r->threads[0]), des,
+			      nthreads, 2);
 	if (!r)
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
 	r->best_boost = 140;
-	r->nthreads = fx_prim_threads(des, nthreads, &o->c, 2);
 	r->nlocks = o->locks;
-	if (o->rt > r->nthreads) {
+	if (o->rt > r->c.nthreads) {
 		snprintf(err, errlen, "%s: -p %u is more than the %u threads (expected at most as many RT threads as threads)",
-			 PI_NAME, o->rt, r->nthreads);
+			 PI_NAME, o->rt, r->c.nthreads);
 		return -EINVAL;
 	}
-	r->threads = calloc(r->nthreads, sizeof(*r->threads));
 	r->locks = calloc(r->nlocks, sizeof(*r->locks));
-	if (!r->threads || !r->locks)
+	if (!r->locks)
 		return -ENOMEM;
 	rc = fx_prim_proc_alloc(des, (uint64_t)r->nlocks * PI_LINE, &p, &base);
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < r->nlocks; i++)
 		r->locks[i].addr = base + (uint64_t)i * PI_LINE;
-	for (unsigned i = 0; i < r->nthreads; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		struct pi_thread *t = &r->threads[i];
-		struct fx_des_thread *th;
 
 		t->run = r;
 		t->lock = &r->locks[i % r->nlocks];
 		t->rt = i < o->rt;
-		th = fx_des_thread_new(p, pi_step, t,
-				       fx_prim_cpu(des, i, 0, 0), 0);
-		if (!th)
-			return -errno;
-		/* explicitly for every thread: a clone inherits the policy */
-		rc = t->rt ? fx_des_thread_sched(th, FX_SCHED_FIFO,
-						 i < 9 ? 10 * (int)(i + 1) : 99) :
-			     fx_des_thread_sched(th, FX_SCHED_OTHER, 0);
-		if (rc)
-			return rc;
 	}
-	return 0;
-}
-
-static uint64_t pi_end_ns(const void *opts)
-{
-	return 0;	/* the threads stop themselves after -r */
+	return fx_prim_spawn(des, p, pi_step, r->threads,
+			     sizeof(r->threads[0]), r->c.nthreads, pi_made);
 }
 
 static void pi_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct pi_opts *o = opts;
-	struct pi_run *r = o->run;
+	struct pi_run *r = o->c.run;
 	struct fx_prim_tally ops = { 0 }, rt = { 0 }, normal = { 0 };
 
 	if (!r)
 		return;
-	for (unsigned i = 0; i < r->nthreads; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		fx_prim_tally_add(&ops, r->threads[i].ops);
 		fx_prim_tally_add(r->threads[i].rt ? &rt : &normal,
 				  r->threads[i].ops);
@@ -325,11 +303,10 @@ static void pi_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "boosted_normal", (double)r->boosted_normal);
 	fx_des_value(des, "lock_pi", (double)r->lock_pi);
 	fx_des_value(des, "unlock_pi", (double)r->unlock_pi);
-	if (o->c.silent)
+	if (!fx_prim_summary(out, PI_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, PI_NAME, des, &ops);
 	fprintf(out, "  %u SCHED_FIFO + %u SCHED_OTHER threads, %u lock(s); fast locks %" PRIu64 ", FUTEX_LOCK_PI %" PRIu64 ", FUTEX_UNLOCK_PI %" PRIu64 ", errors %" PRIu64 "\n",
-		o->rt, r->nthreads - o->rt, r->nlocks, r->fast_locks,
+		o->rt, r->c.nthreads - o->rt, r->nlocks, r->fast_locks,
 		r->lock_pi, r->unlock_pi, r->errors);
 	fprintf(out, "  ops: SCHED_FIFO threads %" PRIu64 " (min %" PRIu64 "), SCHED_OTHER threads %" PRIu64 " (min %" PRIu64 ")\n",
 		rt.sum, rt.min, normal.sum, normal.min);
@@ -338,15 +315,6 @@ static void pi_report(struct fx_des *des, void *opts, FILE *out)
 		r->boosted ? r->best_boost : -1);
 	fprintf(out, "  mutual exclusion violations: %" PRIu64 ", wrong owner in the word: %" PRIu64 "\n",
 		r->violations, r->owner_errors);
-}
-
-static void pi_free(void *opts)
-{
-	struct pi_opts *o = opts;
-
-	if (o)
-		pi_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_pi_mutex = {
@@ -362,7 +330,7 @@ const struct fx_workload fx_wl_pi_mutex = {
 	FX_PRIM_USAGE_RS,
 	.parse = pi_parse,
 	.setup = pi_setup,
-	.end_ns = pi_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = pi_report,
-	.free = pi_free,
+	.free = fx_prim_opts_free,
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * primopt.c - options, the lowlevellock sub-state-machine and the report
- * helpers shared by the user-space primitive workloads (primopt.h).
+ * primopt.c - options, a workload's life (options, run state, threads),
+ * the lowlevellock sub-state-machine and the report helpers shared by the
+ * user-space primitive workloads (primopt.h).
  *
  * The lowlevellock is Drepper's third mutex ("Futexes Are Tricky", 2011
  * revision: "Mutex, Take 3") as glibc's lowlevellock implements it
@@ -235,6 +236,97 @@ int fx_popt_parse(const char *name, const struct fx_popt *tab, unsigned n,
 	return 0;
 }
 
+/* ---- a workload's options, run state and threads ---- */
+
+void *fx_prim_opts_new(size_t size, void (*run_fini)(void *run))
+{
+	struct fx_prim_common *c = calloc(1, size);
+
+	if (!c)
+		return NULL;
+	c->run_ns = FX_PRIM_RUNTIME_NS;
+	c->run_fini = run_fini;
+	return c;
+}
+
+/* prim_run_free - the state the last setup() left, if any */
+static void prim_run_free(struct fx_prim_common *c)
+{
+	if (c->run && c->run_fini)
+		c->run_fini(c->run);
+	free(c->run);
+	c->run = NULL;
+}
+
+int fx_prim_opts_done(void *opts, int rc, void **out)
+{
+	if (rc) {
+		fx_prim_opts_free(opts);
+		return rc;
+	}
+	*out = opts;
+	return 0;
+}
+
+void fx_prim_opts_free(void *opts)
+{
+	struct fx_prim_common *c = opts;
+
+	if (c)
+		prim_run_free(c);
+	free(c);
+}
+
+uint64_t fx_prim_end_ns(const void *opts)
+{
+	return 0;
+}
+
+/* prim_threads - the thread count of a run (fx_prim_setup_run()) */
+static unsigned prim_threads(const struct fx_des *des, unsigned override,
+			     const struct fx_prim_common *c, unsigned per_cpu)
+{
+	if (override)
+		return override;
+	return c->threads ? c->threads : per_cpu * fx_des_topo(des)->ncpus;
+}
+
+void *fx_prim_setup_run(struct fx_prim_common *c, size_t size, size_t tsize,
+			struct fx_des *des, unsigned nthreads,
+			unsigned per_cpu)
+{
+	unsigned n = prim_threads(des, nthreads, c, per_cpu);
+	struct fx_prim_run *r;
+
+	prim_run_free(c);
+	r = calloc(1, size + (size_t)n * tsize);
+	if (!r)
+		return NULL;
+	r->end_ns = c->run_ns;
+	r->nthreads = n;
+	c->run = r;
+	return r;
+}
+
+int fx_prim_spawn(struct fx_des *des, struct fx_des_proc *p,
+		  fx_des_step_fn step, void *threads, size_t size, unsigned n,
+		  int (*made)(struct fx_des_thread *th, unsigned i))
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct fx_des_thread *th;
+		int rc;
+
+		th = fx_des_thread_new(p, step, (char *)threads + i * size,
+				       fx_prim_cpu(des, i, 0, 0), 0);
+		if (!th)
+			return -errno;
+		rc = made ? made(th, i) : 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- the lowlevellock sub-state-machine ---- */
 
 enum {
@@ -378,58 +470,44 @@ enum { ML_TOP, ML_LOCKED, ML_CS_END, ML_UNLOCKED };
 void fx_prim_mloop_step(struct fx_prim_mloop *m, struct fx_des_thread *th,
 			struct fx_des_act *act)
 {
+	struct fx_prim_lock *l = m->lock;
+
 	for (;;) {
 		if (fx_lll_busy(&m->lll) && fx_lll_step(&m->lll, th, act))
 			return;
 		switch (m->st) {
 		case ML_TOP:
-			if (fx_prim_done(th, m->end_ns)) {
-				fx_act_exit(act);
+			if (fx_prim_stop(th, act, m->end_ns))
 				return;
-			}
-			fx_lll_start(&m->lll, FX_LLL_LOCK, m->addr, m->flags,
-				     m->stats);
+			fx_lll_start(&m->lll, FX_LLL_LOCK, l->addr, m->flags,
+				     &l->st);
 			m->st = ML_LOCKED;
 			continue;
 		case ML_LOCKED:
-			if ((*m->occ)++)
+			if (l->occ++)
 				(*m->violations)++;
 			m->st = ML_CS_END;
-			if (m->cs_ns) {
-				fx_act_think(act, m->cs_ns);
+			if (fx_prim_think(act, m->cs_ns))
 				return;
-			}
 			continue;
 		case ML_CS_END:
-			(*m->occ)--;
+			l->occ--;
 			fx_lll_start(&m->lll, m->dec ? FX_LLL_UNLOCK_DEC :
-				     FX_LLL_UNLOCK, m->addr, m->flags, m->stats);
+				     FX_LLL_UNLOCK, l->addr, m->flags, &l->st);
 			m->st = ML_UNLOCKED;
 			continue;
 		default:
-			m->ops++;
 			if (fx_des_now(th->des) >= m->mark_ns)
 				m->ops_after++;
-			fx_des_count_ops(th, 1);
 			m->st = ML_TOP;
-			if (m->out_ns) {
-				fx_act_think(act, m->out_ns);
+			if (fx_prim_op_done(th, act, &m->ops, m->out_ns))
 				return;
-			}
 			continue;
 		}
 	}
 }
 
 /* ---- helpers ---- */
-
-unsigned fx_prim_threads(const struct fx_des *des, unsigned override,
-			 const struct fx_prim_common *c, unsigned per_cpu)
-{
-	if (override)
-		return override;
-	return c->threads ? c->threads : per_cpu * fx_des_topo(des)->ncpus;
-}
 
 int fx_prim_proc_alloc(struct fx_des *des, uint64_t size,
 		       struct fx_des_proc **p, uint64_t *base)
@@ -463,15 +541,19 @@ void fx_prim_tally_add(struct fx_prim_tally *t, uint64_t v)
 	t->sum += v;
 }
 
-void fx_prim_summary(FILE *out, const char *name, struct fx_des *des,
+bool fx_prim_summary(FILE *out, const char *name, struct fx_des *des,
+		     const struct fx_prim_common *c,
 		     const struct fx_prim_tally *ops)
 {
 	const struct fx_des_results *r = fx_des_results(des);
 
+	if (c->silent)
+		return false;
 	fprintf(out, "%s: %" PRIu64 " threads: %" PRIu64 " ops in %.3f ms simulated (%.0f ops/s); per thread min %" PRIu64 " avg %.1f max %" PRIu64 "\n",
 		name, ops->n, ops->sum, (double)r->sim_ns / 1e6, r->throughput,
 		ops->min, ops->n ? (double)ops->sum / (double)ops->n : 0.0,
 		ops->max);
+	return true;
 }
 
 void fx_lll_stats_add(struct fx_lll_stats *dst,

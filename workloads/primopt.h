@@ -5,11 +5,15 @@
  *
  *   fx_popt_*   a small table-driven option parser whose errors read
  *               "NAME: -t 'x' is not a number (expected ...)"
+ *   fx_prim_opts_*, fx_prim_setup_run, fx_prim_spawn, fx_prim_end_ns
+ *               a workload's life: its options, the state of the last
+ *               setup() (run state and per-thread states), its threads
  *   fx_lll_*    glibc's lowlevellock (Drepper's "mutex 3") as a
  *               sub-state-machine that a workload's step function runs
  *               inside its own: lll_lock, lll_cond_lock, lll_unlock
  *   fx_prim_mloop_*  a thread looping lock, work, unlock, pause
- *   fx_prim_*   thread placement, per-thread tallies, the summary line
+ *   fx_prim_*   step helpers (stop, think, count an operation), thread
+ *               placement, per-thread tallies, the summary line
  *
  * A step function composes with a running fx_lll_op like this:
  *
@@ -66,11 +70,18 @@ struct fx_popt {
 #define FX_POPT_ONEOF(c, l, dst, names, what)				\
 	{ c, l, FX_POPT_CHOICE, dst, 0, 0, names, what }
 
-/* The options every primitive has: -t, -r, -s. */
+/*
+ * The options every primitive has: -t, -r, -s; and the state of the last
+ * setup(), which report() reads.  The first member of every primitive's
+ * options (fx_prim_opts_new(), fx_prim_opts_free()).
+ */
 struct fx_prim_common {
 	unsigned threads;		/* -t; 0: the workload's default */
 	uint64_t run_ns;		/* -r */
 	bool silent;			/* -s */
+	void *run;			/* the last setup()'s state, or NULL */
+	void (*run_fini)(void *run);	/* frees what @run holds (not @run
+					   itself); NULL: nothing */
 };
 
 #define FX_PRIM_RUNTIME_NS	10000000ull	/* -r's default: 10 ms */
@@ -112,6 +123,90 @@ struct fx_prim_common {
  */
 int fx_popt_parse(const char *name, const struct fx_popt *tab, unsigned n,
 		  int argc, char **argv, char *err, size_t errlen);
+
+/* ---- a workload's options, run state and threads ---- */
+
+/**
+ * fx_prim_opts_new - the start of a primitive's parse(): its options,
+ * zeroed but for -r's default
+ * @size:     bytes of its options, whose first member is a struct
+ *            fx_prim_common
+ * @run_fini: frees what its run state holds besides itself, or NULL
+ *
+ * Return: the options, or NULL (out of memory).
+ */
+void *fx_prim_opts_new(size_t size, void (*run_fini)(void *run));
+
+/**
+ * fx_prim_opts_done - the end of a primitive's parse()
+ * @opts: from fx_prim_opts_new(), the options parsed
+ * @rc:   0, or the error that parsing or checking them met
+ * @out:  parse()'s @opts, set to @opts when @rc is 0
+ *
+ * Return: @rc.  When it is not 0, @opts is freed and @out left alone.
+ */
+int fx_prim_opts_done(void *opts, int rc, void **out);
+
+/**
+ * fx_prim_opts_free - a primitive's free()
+ * @opts: from fx_prim_opts_new(), or NULL
+ *
+ * Frees the state of the last setup() (c->run_fini, then the state) and
+ * the options.
+ */
+void fx_prim_opts_free(void *opts);
+
+/**
+ * fx_prim_end_ns - a primitive's end_ns()
+ * @opts: its options (unused)
+ *
+ * Return: 0: the run lasts until the threads exit, each stopping itself
+ * at its first free moment after -r.
+ */
+uint64_t fx_prim_end_ns(const void *opts);
+
+/* The first member of every primitive's run state. */
+struct fx_prim_run {
+	uint64_t end_ns;		/* -r: the threads stop after it */
+	unsigned nthreads;		/* -t, or futexsim run --threads */
+};
+
+/**
+ * fx_prim_setup_run - the start of a primitive's setup(): a zeroed run
+ * state in place of the last setup's, followed by one zeroed state per
+ * thread (a flexible array member at its end)
+ * @c:        the options; c->run becomes the new state
+ * @size:     bytes of the run state, whose first member is a struct
+ *            fx_prim_run
+ * @tsize:    bytes of one thread's state (0: the workload keeps its own)
+ * @des/@nthreads: as struct fx_workload's setup()
+ * @per_cpu:  threads per CPU when neither -t nor --threads is given
+ *
+ * The state's struct fx_prim_run is filled in: end_ns from -r, nthreads
+ * from --threads, -t or @per_cpu.
+ *
+ * Return: the state, or NULL (out of memory).
+ */
+void *fx_prim_setup_run(struct fx_prim_common *c, size_t size, size_t tsize,
+			struct fx_des *des, unsigned nthreads,
+			unsigned per_cpu);
+
+/**
+ * fx_prim_spawn - create a process's threads in order, thread i pinned to
+ * CPU i % ncpus
+ * @des:     the simulation; @p: the process
+ * @step:    their step function
+ * @threads: their states, @size bytes each: thread i's th->priv is
+ *           (char *)@threads + i * @size
+ * @n:       how many
+ * @made:    called with each thread and its index as soon as it exists,
+ *           before the next one is created; NULL: none
+ *
+ * Return: 0, a negative errno, or what @made returned if not 0.
+ */
+int fx_prim_spawn(struct fx_des *des, struct fx_des_proc *p,
+		  fx_des_step_fn step, void *threads, size_t size, unsigned n,
+		  int (*made)(struct fx_des_thread *th, unsigned i));
 
 /* ---- the lowlevellock sub-state-machine ---- */
 
@@ -176,21 +271,26 @@ static inline bool fx_lll_busy(const struct fx_lll_op *op)
 
 /* ---- a lock/unlock loop (mutex.c, noisy_neighbour.c's victim) ---- */
 
+/* A lowlevellock: its word, its counters, its occupancy seen from outside. */
+struct fx_prim_lock {
+	uint64_t addr;			/* the lock word */
+	unsigned occ;			/* threads inside */
+	struct fx_lll_stats st;
+};
+
 /*
  * struct fx_prim_mloop - a thread that loops: lll_lock, stay -c ns in
  * the critical section, lll_unlock, compute -o ns; it checks the clock
  * only with the lock released and exits after @end_ns.  Mutual exclusion
- * is checked from outside the model through *@occ.
+ * is checked from outside the model through lock->occ.
  */
 struct fx_prim_mloop {
 	struct fx_lll_op lll;
-	uint64_t addr;			/* the lock word */
+	struct fx_prim_lock *lock;
 	unsigned flags;			/* FX_PRIVATE_FLAG or 0 */
 	bool dec;			/* unlock by fetch_sub (Drepper) */
 	uint64_t cs_ns, out_ns, end_ns;
-	struct fx_lll_stats *stats;	/* the lock's counters, or NULL */
-	unsigned *occ;			/* the lock's occupancy */
-	uint64_t *violations;		/* entries that found *occ != 0 */
+	uint64_t *violations;		/* entries that found lock->occ != 0 */
 	uint64_t mark_ns;		/* ops_after counts from here */
 	uint8_t st;			/* 0: about to lock */
 	uint64_t ops;			/* lock + unlock pairs done */
@@ -202,14 +302,6 @@ void fx_prim_mloop_step(struct fx_prim_mloop *m, struct fx_des_thread *th,
 			struct fx_des_act *act);
 
 /* ---- helpers ---- */
-
-/**
- * fx_prim_threads - the thread count of a run
- * @des: simulation; @override: futexsim run --threads (0: none)
- * @c: the options; @per_cpu: threads per CPU when -t was not given
- */
-unsigned fx_prim_threads(const struct fx_des *des, unsigned override,
-			 const struct fx_prim_common *c, unsigned per_cpu);
 
 /**
  * fx_prim_proc_alloc - a new process of @des and @size bytes of its heap
@@ -233,12 +325,16 @@ struct fx_prim_tally {
 void fx_prim_tally_add(struct fx_prim_tally *t, uint64_t v);
 
 /**
- * fx_prim_summary - the first line every primitive's report prints:
- * "NAME: N threads: X ops in T ms (R ops/s), per thread min/avg/max"
+ * fx_prim_summary - unless -s, the first line every primitive's report
+ * prints: "NAME: N threads: X ops in T ms (R ops/s), per thread
+ * min/avg/max"
  * @out: stream; @name: workload name; @des: the finished simulation
- * @ops: per-thread operation counts
+ * @c: the options (-s); @ops: per-thread operation counts
+ *
+ * Return: false under -s, when the report prints nothing at all.
  */
-void fx_prim_summary(FILE *out, const char *name, struct fx_des *des,
+bool fx_prim_summary(FILE *out, const char *name, struct fx_des *des,
+		     const struct fx_prim_common *c,
 		     const struct fx_prim_tally *ops);
 
 /* fx_lll_stats_add - add @src's counters to @dst's (not wait_lat) */
@@ -257,6 +353,57 @@ static inline bool fx_prim_done(const struct fx_des_thread *th,
 				uint64_t end_ns)
 {
 	return fx_des_now(th->des) >= end_ns;
+}
+
+/**
+ * fx_prim_stop - at the top of a thread's loop: exit once @end_ns has
+ * passed
+ * @th/@act: the thread and its next action; @end_ns: -r
+ *
+ * Return: true when @act was set (the thread exits).
+ */
+static inline bool fx_prim_stop(const struct fx_des_thread *th,
+				struct fx_des_act *act, uint64_t end_ns)
+{
+	if (!fx_prim_done(th, end_ns))
+		return false;
+	fx_act_exit(act);
+	return true;
+}
+
+/**
+ * fx_prim_think - compute for @ns, if any
+ * @act: the thread's next action; @ns: 0 for none
+ *
+ * Return: true when @act was set, false when there is nothing to do.
+ */
+static inline bool fx_prim_think(struct fx_des_act *act, uint64_t ns)
+{
+	if (!ns)
+		return false;
+	fx_act_think(act, ns);
+	return true;
+}
+
+/**
+ * fx_prim_op_done - the end of a thread's operation
+ * @th/@act: the thread and its next action
+ * @ops: the thread's own count of operations, or NULL
+ * @ns: computing time before the next operation, 0 for none
+ *
+ * Counts the operation in *@ops and in the run's throughput
+ * (fx_des_count_ops()), then fx_prim_think(@act, @ns).
+ *
+ * Return: true when @act was set.
+ */
+static inline bool fx_prim_op_done(struct fx_des_thread *th,
+				   struct fx_des_act *act, uint64_t *ops,
+				   uint64_t ns)
+{
+	if (ops)
+		(*ops)++;
+	fx_des_count_ops(th, 1);
+	return fx_prim_think(act, ns);
 }
 
 #endif /* FX_PRIMOPT_H */

@@ -58,11 +58,10 @@
 #define RW_WRITERS_WAITING	(1u << 31)
 
 struct rw_opts {
-	struct fx_prim_common c;	/* -t (0: one per CPU), -r, -s */
+	struct fx_prim_common c;	/* first: -t (0: one per CPU), -r, -s */
 	unsigned writer_pct;
 	unsigned spins;
 	uint64_t cs_ns, out_ns;
-	struct rw_run *run;
 };
 
 enum rw_state {
@@ -89,20 +88,19 @@ struct rw_thread {
 };
 
 struct rw_run {
+	struct fx_prim_run c;		/* first: fx_prim_setup_run() */
 	const struct rw_opts *o;
-	uint64_t end_ns;
-	unsigned nthreads;
-	struct rw_thread *threads;
 	uint64_t state, notify;		/* simulated words */
 	unsigned readers_in, writers_in, max_readers;
 	uint64_t violations, overflow;
 	uint64_t rwait, wwait, wake_writer, wake_readers, wake_fallback;
+	struct rw_thread threads[];
 };
 
 static int rw_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct rw_opts *o = calloc(1, sizeof(*o));
+	struct rw_opts *o = fx_prim_opts_new(sizeof(*o), NULL);
 	int rc;
 
 	if (!o)
@@ -111,7 +109,6 @@ static int rw_parse(int argc, char **argv, void **opts, char *err,
 	o->spins = 100;
 	o->cs_ns = 200;
 	o->out_ns = 200;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 1),
@@ -126,12 +123,7 @@ static int rw_parse(int argc, char **argv, void **opts, char *err,
 
 		rc = FX_POPT_PARSE(RW_NAME, tab, argc, argv, err, errlen);
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
+	return fx_prim_opts_done(o, rc, opts);
 }
 
 static inline bool rw_unlocked(uint32_t s)
@@ -159,6 +151,21 @@ static void rw_cas(struct fx_des_act *act, struct rw_thread *t,
 	t->st = next;
 }
 
+/*
+ * rw_cas_done - after rw_cas(): to @ok if the cmpxchg succeeded, else to
+ * @retry with the value it found as the local "state"
+ */
+static void rw_cas_done(struct rw_thread *t, const struct fx_des_thread *th,
+			enum rw_state ok, enum rw_state retry)
+{
+	if (th->uval == t->s) {
+		t->st = ok;
+	} else {
+		t->s = th->uval;
+		t->st = retry;
+	}
+}
+
 /* rw_wake_start - enter wake_writer_or_readers(@s) */
 static void rw_wake_start(struct rw_thread *t, uint32_t s)
 {
@@ -177,10 +184,8 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 	for (;;) {
 		switch (t->st) {
 		case RW_TOP:
-			if (fx_prim_done(th, r->end_ns)) {
-				fx_act_exit(act);
+			if (fx_prim_stop(th, act, r->c.end_ns))
 				return;
-			}
 			t->st = fx_des_rand(th->des) % 100 < r->o->writer_pct ?
 				W_FAST : R_FAST;
 			continue;
@@ -241,12 +246,7 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 			t->st = R_SPIN_START;
 			return;
 		case R_LOOP_CAS:
-			if (th->uval == t->s) {
-				t->st = R_LOCKED;
-			} else {
-				t->s = th->uval;
-				t->st = R_LOOP;
-			}
+			rw_cas_done(t, th, R_LOCKED, R_LOOP);
 			continue;
 		case R_SETBIT_CAS:
 			if (th->uval != t->s) {
@@ -265,10 +265,8 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 			if (++r->readers_in > r->max_readers)
 				r->max_readers = r->readers_in;
 			t->st = R_CS_END;
-			if (r->o->cs_ns) {
-				fx_act_think(act, r->o->cs_ns);
+			if (fx_prim_think(act, r->o->cs_ns))
 				return;
-			}
 			continue;
 		case R_CS_END:
 			r->readers_in--;
@@ -331,20 +329,10 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 			t->st = W_NOTIFY;
 			continue;
 		case W_LOOP_CAS:
-			if (th->uval == t->s) {
-				t->st = W_LOCKED;
-			} else {
-				t->s = th->uval;
-				t->st = W_LOOP;
-			}
+			rw_cas_done(t, th, W_LOCKED, W_LOOP);
 			continue;
 		case W_SETBIT_CAS:
-			if (th->uval != t->s) {
-				t->s = th->uval;
-				t->st = W_LOOP;
-			} else {
-				t->st = W_NOTIFY;
-			}
+			rw_cas_done(t, th, W_NOTIFY, W_LOOP);
 			continue;
 		case W_NOTIFY:
 			t->other = RW_WRITERS_WAITING;
@@ -372,10 +360,8 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 				r->violations++;
 			r->writers_in++;
 			t->st = W_CS_END;
-			if (r->o->cs_ns) {
-				fx_act_think(act, r->o->cs_ns);
+			if (fx_prim_think(act, r->o->cs_ns))
 				return;
-			}
 			continue;
 		case W_CS_END:
 			r->writers_in--;
@@ -400,12 +386,7 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 			t->st = WK_BOTH;
 			continue;
 		case WK_W_CAS:
-			if (th->uval == t->s) {
-				t->st = WK_NOTIFY;
-			} else {
-				t->s = th->uval;
-				t->st = WK_BOTH;
-			}
+			rw_cas_done(t, th, WK_NOTIFY, WK_BOTH);
 			continue;
 		case WK_BOTH:
 			if (t->s == (RW_READERS_WAITING | RW_WRITERS_WAITING)) {
@@ -458,23 +439,13 @@ static void rw_step(struct fx_des_thread *th, struct fx_des_act *act)
 			t->st = RW_DONE;
 			return;
 		case RW_DONE:
-			fx_des_count_ops(th, 1);
+			/* counted in rops or wops on unlocking */
 			t->st = RW_TOP;
-			if (r->o->out_ns) {
-				fx_act_think(act, r->o->out_ns);
+			if (fx_prim_op_done(th, act, NULL, r->o->out_ns))
 				return;
-			}
 			continue;
 		}
 	}
-}
-
-static void rw_run_free(struct rw_run *r)
-{
-	if (!r)
-		return;
-	free(r->threads);
-	free(r);
 }
 
 static int rw_setup(struct fx_des *des, void *opts, unsigned nthreads,
@@ -486,45 +457,32 @@ static int rw_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	uint64_t base;
 	int rc;
 
-	rw_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
+	r = fx_prim_setup_run(&o->c, sizeof(*r), sizeof(r->threads[0]), des,
+			      nthreads, 1);
 	if (!r)
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
-	r->nthreads = fx_prim_threads(des, nthreads, &o->c, 1);
-	r->threads = calloc(r->nthreads, sizeof(*r->threads));
-	if (!r->threads)
-		return -ENOMEM;
 	rc = fx_prim_proc_alloc(des, 64, &p, &base); /* state, notify */
 	if (rc)
 		return rc;
 	r->state = base;
 	r->notify = base + 4;
-	for (unsigned i = 0; i < r->nthreads; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++)
 		r->threads[i].run = r;
-		if (!fx_des_thread_new(p, rw_step, &r->threads[i],
-				       fx_prim_cpu(des, i, 0, 0), 0))
-			return -errno;
-	}
-	return 0;
-}
-
-static uint64_t rw_end_ns(const void *opts)
-{
-	return 0;	/* the threads stop themselves after -r */
+	return fx_prim_spawn(des, p, rw_step, r->threads,
+			     sizeof(r->threads[0]), r->c.nthreads, NULL);
 }
 
 static void rw_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct rw_opts *o = opts;
-	struct rw_run *r = o->run;
+	struct rw_run *r = o->c.run;
 	struct fx_prim_tally ops = { 0 };
 	uint64_t rops = 0, wops = 0;
 
 	if (!r)
 		return;
-	for (unsigned i = 0; i < r->nthreads; i++) {
+	for (unsigned i = 0; i < r->c.nthreads; i++) {
 		fx_prim_tally_add(&ops, r->threads[i].rops +
 				  r->threads[i].wops);
 		rops += r->threads[i].rops;
@@ -537,24 +495,14 @@ static void rw_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "reader_waits", (double)r->rwait);
 	fx_des_value(des, "writer_waits", (double)r->wwait);
 	fx_des_value(des, "min_thread_ops", (double)ops.min);
-	if (o->c.silent)
+	if (!fx_prim_summary(out, RW_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, RW_NAME, des, &ops);
 	fprintf(out, "  %" PRIu64 " reads, %" PRIu64 " writes (-W %u%%), up to %u readers inside, spin %u\n",
 		rops, wops, o->writer_pct, r->max_readers, o->spins);
 	fprintf(out, "  FUTEX_WAIT: readers %" PRIu64 ", writers %" PRIu64 "; wakes: writer %" PRIu64 ", all readers %" PRIu64 ", writer-to-readers fallbacks %" PRIu64 "\n",
 		r->rwait, r->wwait, r->wake_writer, r->wake_readers,
 		r->wake_fallback);
 	fprintf(out, "  exclusion violations: %" PRIu64 "\n", r->violations);
-}
-
-static void rw_free(void *opts)
-{
-	struct rw_opts *o = opts;
-
-	if (o)
-		rw_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_rwlock = {
@@ -570,7 +518,7 @@ const struct fx_workload fx_wl_rwlock = {
 	FX_PRIM_USAGE_RS,
 	.parse = rw_parse,
 	.setup = rw_setup,
-	.end_ns = rw_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = rw_report,
-	.free = rw_free,
+	.free = fx_prim_opts_free,
 };

@@ -46,10 +46,9 @@
 #define SE_VALUE_MAX	0x7fffffffu
 
 struct se_opts {
-	struct fx_prim_common c;	/* -t (0: one per CPU), -r, -s */
+	struct fx_prim_common c;	/* first: -t (0: one per CPU), -r, -s */
 	unsigned count;
 	uint64_t cs_ns, out_ns;
-	struct se_run *run;
 };
 
 enum se_state {
@@ -69,20 +68,19 @@ struct se_thread {
 };
 
 struct se_run {
+	struct fx_prim_run c;		/* first: fx_prim_setup_run() */
 	const struct se_opts *o;
-	uint64_t end_ns;
-	unsigned nthreads;
-	struct se_thread *threads;
 	uint64_t value, nwaiters;	/* simulated words */
 	unsigned holders, max_holders;
 	uint64_t violations, bad_values, overflow;
 	uint64_t slow, futex_wait, wait_eagain, post_wake, fixup_wake;
+	struct se_thread threads[];
 };
 
 static int se_parse(int argc, char **argv, void **opts, char *err,
 		    size_t errlen)
 {
-	struct se_opts *o = calloc(1, sizeof(*o));
+	struct se_opts *o = fx_prim_opts_new(sizeof(*o), NULL);
 	int rc;
 
 	if (!o)
@@ -90,7 +88,6 @@ static int se_parse(int argc, char **argv, void **opts, char *err,
 	o->count = 2;
 	o->cs_ns = 300;
 	o->out_ns = 200;
-	o->c.run_ns = FX_PRIM_RUNTIME_NS;
 	{
 		const struct fx_popt tab[] = {
 			FX_POPT_COMMON(&o->c, 1),
@@ -104,12 +101,7 @@ static int se_parse(int argc, char **argv, void **opts, char *err,
 
 		rc = FX_POPT_PARSE(SE_NAME, tab, argc, argv, err, errlen);
 	}
-	if (rc) {
-		free(o);
-		return rc;
-	}
-	*opts = o;
-	return 0;
+	return fx_prim_opts_done(o, rc, opts);
 }
 
 /* se_seen - a value word observed: it never holds more than -n tokens */
@@ -129,6 +121,22 @@ static void se_cas(struct fx_des_act *act, struct se_thread *t,
 	t->st = next;
 }
 
+/*
+ * se_cas_done - after se_cas(): to @ok if the cmpxchg succeeded, else to
+ * @retry with the value it found as v
+ */
+static void se_cas_done(struct se_run *r, struct se_thread *t,
+			const struct fx_des_thread *th, enum se_state ok,
+			enum se_state retry)
+{
+	if (th->uval == t->v) {
+		t->st = ok;
+	} else {
+		t->v = se_seen(r, th->uval);
+		t->st = retry;
+	}
+}
+
 static void se_step(struct fx_des_thread *th, struct fx_des_act *act)
 {
 	struct se_thread *t = th->priv;
@@ -139,10 +147,8 @@ static void se_step(struct fx_des_thread *th, struct fx_des_act *act)
 	for (;;) {
 		switch (t->st) {
 		case SE_TOP:
-			if (fx_prim_done(th, r->end_ns)) {
-				fx_act_exit(act);
+			if (fx_prim_stop(th, act, r->c.end_ns))
 				return;
-			}
 			t->st = SW_FAST;
 			continue;
 		/* ---- sem_wait: __new_sem_wait_fast(sem, 0) ---- */
@@ -188,12 +194,7 @@ static void se_step(struct fx_des_thread *th, struct fx_des_act *act)
 			continue;
 		case SW_BIT_CAS:
 			/* success leaves v as it was (without the bit) */
-			if (th->uval != t->v) {
-				t->v = se_seen(r, th->uval);
-				t->st = SW_INNER;
-			} else {
-				t->st = SW_CHECK;
-			}
+			se_cas_done(r, t, th, SW_CHECK, SW_INNER);
 			continue;
 		case SW_CHECK:
 			if (t->v >> SE_SHIFT) {
@@ -221,12 +222,7 @@ static void se_step(struct fx_des_thread *th, struct fx_des_act *act)
 			       SW_GRAB_CAS);
 			return;
 		case SW_GRAB_CAS:
-			if (th->uval == t->v) {
-				t->st = SW_FINISH;
-			} else {
-				t->v = se_seen(r, th->uval);
-				t->st = SW_INNER;
-			}
+			se_cas_done(r, t, th, SW_FINISH, SW_INNER);
 			continue;
 		/* ---- __sem_wait_32_finish ---- */
 		case SW_FINISH:
@@ -273,10 +269,8 @@ static void se_step(struct fx_des_thread *th, struct fx_des_act *act)
 			if (r->holders > r->max_holders)
 				r->max_holders = r->holders;
 			t->st = SE_CS_END;
-			if (r->o->cs_ns) {
-				fx_act_think(act, r->o->cs_ns);
+			if (fx_prim_think(act, r->o->cs_ns))
 				return;
-			}
 			continue;
 		case SE_CS_END:
 			r->holders--;
@@ -312,24 +306,23 @@ static void se_step(struct fx_des_thread *th, struct fx_des_act *act)
 			}
 			continue;
 		case SE_POSTED:
-			t->ops++;
-			fx_des_count_ops(th, 1);
 			t->st = SE_TOP;
-			if (r->o->out_ns) {
-				fx_act_think(act, r->o->out_ns);
+			if (fx_prim_op_done(th, act, &t->ops, r->o->out_ns))
 				return;
-			}
 			continue;
 		}
 	}
 }
 
-static void se_run_free(struct se_run *r)
+/* se_made - sem_init(sem, 0, count) once the process has its first thread */
+static int se_made(struct fx_des_thread *th, unsigned i)
 {
-	if (!r)
-		return;
-	free(r->threads);
-	free(r);
+	struct se_thread *t = th->priv;
+
+	if (!i && fx_uaccess_put32(fx_task_mm(th->task), t->run->value,
+				   t->run->o->count << SE_SHIFT))
+		return -EFAULT;
+	return 0;
 }
 
 static int se_setup(struct fx_des *des, void *opts, unsigned nthreads,
@@ -341,52 +334,32 @@ static int se_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	uint64_t base;
 	int rc;
 
-	se_run_free(o->run);
-	o->run = r = calloc(1, sizeof(*r));
+	r = fx_prim_setup_run(&o->c, sizeof(*r), sizeof(r->threads[0]), des,
+			      nthreads, 1);
 	if (!r)
 		return -ENOMEM;
 	r->o = o;
-	r->end_ns = o->c.run_ns;
-	r->nthreads = fx_prim_threads(des, nthreads, &o->c, 1);
-	r->threads = calloc(r->nthreads, sizeof(*r->threads));
-	if (!r->threads)
-		return -ENOMEM;
 	/* struct new_sem (32-bit): value, private, pad, nwaiters */
 	rc = fx_prim_proc_alloc(des, 64, &p, &base);
 	if (rc)
 		return rc;
 	r->value = base;
 	r->nwaiters = base + 12;
-	for (unsigned i = 0; i < r->nthreads; i++) {
-		struct fx_des_thread *th;
-
+	for (unsigned i = 0; i < r->c.nthreads; i++)
 		r->threads[i].run = r;
-		th = fx_des_thread_new(p, se_step, &r->threads[i],
-				       fx_prim_cpu(des, i, 0, 0), 0);
-		if (!th)
-			return -errno;
-		/* sem_init(sem, 0, count) */
-		if (!i && fx_uaccess_put32(fx_task_mm(th->task), r->value,
-					   o->count << SE_SHIFT))
-			return -EFAULT;
-	}
-	return 0;
-}
-
-static uint64_t se_end_ns(const void *opts)
-{
-	return 0;	/* the threads stop themselves after -r */
+	return fx_prim_spawn(des, p, se_step, r->threads,
+			     sizeof(r->threads[0]), r->c.nthreads, se_made);
 }
 
 static void se_report(struct fx_des *des, void *opts, FILE *out)
 {
 	struct se_opts *o = opts;
-	struct se_run *r = o->run;
+	struct se_run *r = o->c.run;
 	struct fx_prim_tally ops = { 0 };
 
 	if (!r)
 		return;
-	for (unsigned i = 0; i < r->nthreads; i++)
+	for (unsigned i = 0; i < r->c.nthreads; i++)
 		fx_prim_tally_add(&ops, r->threads[i].ops);
 	fx_des_value(des, "violations", (double)r->violations);
 	fx_des_value(des, "bad_values", (double)r->bad_values);
@@ -395,23 +368,13 @@ static void se_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "futex_wait", (double)r->futex_wait);
 	fx_des_value(des, "post_wakes", (double)r->post_wake);
 	fx_des_value(des, "min_thread_ops", (double)ops.min);
-	if (o->c.silent)
+	if (!fx_prim_summary(out, SE_NAME, des, &o->c, &ops))
 		return;
-	fx_prim_summary(out, SE_NAME, des, &ops);
 	fprintf(out, "  initial count %u, up to %u holders; slow waits %" PRIu64 ", FUTEX_WAIT %" PRIu64 " (EAGAIN %" PRIu64 "), post wakes %" PRIu64 ", misspeculation wakes %" PRIu64 "\n",
 		o->count, r->max_holders, r->slow, r->futex_wait,
 		r->wait_eagain, r->post_wake, r->fixup_wake);
 	fprintf(out, "  holders above the count: %" PRIu64 ", impossible values seen: %" PRIu64 "\n",
 		r->violations, r->bad_values);
-}
-
-static void se_free(void *opts)
-{
-	struct se_opts *o = opts;
-
-	if (o)
-		se_run_free(o->run);
-	free(o);
 }
 
 const struct fx_workload fx_wl_semaphore = {
@@ -425,7 +388,7 @@ const struct fx_workload fx_wl_semaphore = {
 	FX_PRIM_USAGE_RS,
 	.parse = se_parse,
 	.setup = se_setup,
-	.end_ns = se_end_ns,
+	.end_ns = fx_prim_end_ns,
 	.report = se_report,
-	.free = se_free,
+	.free = fx_prim_opts_free,
 };

@@ -16,7 +16,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 #include "perfopt.h"
 #include "workload.h"
@@ -33,16 +33,9 @@ struct hash_worker {
 };
 
 struct hash_run {
-	struct fx_perf_env env;		/* first: fx_perf_setup_run() */
+	struct fx_perf_env env;		/* first: fx_perf_setup() */
 	unsigned nfutexes;
 	struct hash_worker *w;
-};
-
-/* perf's params: .nfutexes = 1024, .runtime = 10 (here: simulated) */
-static const struct fx_perf_params hash_defaults = {
-	.nfutexes = 1024,
-	.runtime_ns = FX_PERF_RUNTIME_NS,
-	.nbuckets = -1,
 };
 
 static const struct fx_perf_opt hash_opts_tab[] = {
@@ -74,36 +67,14 @@ static void hash_step(struct fx_des_thread *th, struct fx_des_act *act)
 		      1234, 0, 0, 0);
 }
 
-static void hash_run_free(void *p)
+static int hash_init(struct fx_perf_opts *o, void *p, char *err,
+		     size_t errlen)
 {
 	struct hash_run *run = p;
+	struct fx_perf_env *env = &run->env;
 
-	free(run->w);
-	free(run);
-}
-
-static int hash_parse(int argc, char **argv, void **opts, char *err,
-		      size_t errlen)
-{
-	return fx_perf_opts_parse(NAME, hash_opts_tab, &hash_defaults,
-				  hash_run_free, argc, argv, opts, err, errlen);
-}
-
-static int hash_setup(struct fx_des *des, void *opts, unsigned nthreads,
-		      char *err, size_t errlen)
-{
-	struct fx_perf_opts *o = opts;
-	struct hash_run *run;
-	struct fx_perf_env *env;
-	int rc = fx_perf_setup_run(o, sizeof(*run), des, nthreads, NAME,
-				   fx_perf_main_exit, err, errlen);
-
-	if (rc)
-		return rc;
-	run = o->run;
-	env = &run->env;
 	run->nfutexes = o->p.nfutexes;
-	run->w = calloc(env->nthreads, sizeof(*run->w));
+	run->w = fx_perf_calloc(env, env->nthreads, sizeof(*run->w));
 	if (!run->w)
 		return -ENOMEM;
 	for (unsigned i = 0; i < env->nthreads; i++) {
@@ -115,28 +86,24 @@ static int hash_setup(struct fx_des *des, void *opts, unsigned nthreads,
 					 errlen);
 		if (!w->futex)
 			return -EINVAL;
-		w->th = fx_perf_thread(env, hash_step, w,
-				       (int)(i % env->ncpus), err, errlen);
+		w->th = fx_perf_worker(env, hash_step, w, i, err, errlen);
 		if (!w->th)
 			return -ENOMEM;
 		/* never blocks; harmless either way */
 		fx_des_thread_daemon(w->th);
 	}
-	fx_perf_env_done(env);
 	return 0;
 }
 
-static void hash_report(struct fx_des *des, void *opts, FILE *out)
+static void hash_report(struct fx_des *des, const struct fx_perf_opts *o,
+			void *p, FILE *out)
 {
-	struct fx_perf_opts *o = opts;
-	struct hash_run *run = o->run;
+	struct hash_run *run = p;
 	uint64_t runtime = fx_des_results(des)->sim_ns;
 	uint64_t eagain = 0, unexpected = 0, slept = 0;
 	struct fx_perf_stats st;
 	char secs[32];
 
-	if (!run || !run->w)
-		return;
 	fprintf(out, "Run summary [PID %d]: %u threads, each operating on %u [%s] futexes for %s secs.\n\n",
 		fx_des_proc_pid(run->env.proc), run->env.nthreads,
 		run->nfutexes, o->p.fshared ? "shared" : "private",
@@ -167,6 +134,27 @@ static void hash_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "perf_slept", (double)slept);
 }
 
+static const struct fx_perf_bench hash_bench = {
+	.name = NAME,
+	.opts = hash_opts_tab,
+	/* perf's params: .nfutexes = 1024, .runtime = 10 (here: simulated) */
+	.defaults = {
+		.nfutexes = 1024,
+		.runtime_ns = FX_PERF_RUNTIME_NS,
+		.nbuckets = -1,
+	},
+	.run_size = sizeof(struct hash_run),
+	.main_step = fx_perf_main_exit,
+	.init = hash_init,
+	.report = hash_report,
+};
+
+static int hash_parse(int argc, char **argv, void **opts, char *err,
+		      size_t errlen)
+{
+	return fx_perf_opts_parse(&hash_bench, argc, argv, opts, err, errlen);
+}
+
 const struct fx_workload fx_wl_perf_hash = {
 	.name = NAME,
 	.summary = "perf bench futex hash: FUTEX_WAIT that fails with EAGAIN, "
@@ -177,8 +165,8 @@ const struct fx_workload fx_wl_perf_hash = {
 	FX_PERF_USAGE_RUNTIME
 	FX_PERF_USAGE_COMMON,
 	.parse = hash_parse,
-	.setup = hash_setup,
+	.setup = fx_perf_setup,
 	.end_ns = fx_perf_end_runtime,
-	.report = hash_report,
+	.report = fx_perf_report,
 	.free = fx_perf_opts_free,
 };

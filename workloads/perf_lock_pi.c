@@ -24,7 +24,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 #include "perfopt.h"
 #include "workload.h"
@@ -49,17 +49,11 @@ struct lpi_worker {
 };
 
 struct lpi_run {
-	struct fx_perf_env env;		/* first: fx_perf_setup_run() */
+	struct fx_perf_env env;		/* first: fx_perf_setup() */
 	struct lpi_worker *w;
 	unsigned *holders;	/* per lock */
 	unsigned max_holders;
 	uint64_t owner_mismatch;
-};
-
-/* perf's params: .runtime = 10 (here: simulated) */
-static const struct fx_perf_params lpi_defaults = {
-	.runtime_ns = FX_PERF_RUNTIME_NS,
-	.nbuckets = -1,
 };
 
 static const struct fx_perf_opt lpi_opts_tab[] = {
@@ -124,38 +118,16 @@ static void lpi_step(struct fx_des_thread *th, struct fx_des_act *act)
 	}
 }
 
-static void lpi_run_free(void *p)
+static int lpi_init(struct fx_perf_opts *o, void *p, char *err,
+		    size_t errlen)
 {
 	struct lpi_run *run = p;
-
-	free(run->w);
-	free(run->holders);
-	free(run);
-}
-
-static int lpi_parse(int argc, char **argv, void **opts, char *err,
-		     size_t errlen)
-{
-	return fx_perf_opts_parse(NAME, lpi_opts_tab, &lpi_defaults,
-				  lpi_run_free, argc, argv, opts, err, errlen);
-}
-
-static int lpi_setup(struct fx_des *des, void *opts, unsigned nthreads,
-		     char *err, size_t errlen)
-{
-	struct fx_perf_opts *o = opts;
-	struct lpi_run *run;
-	struct fx_perf_env *env;
+	struct fx_perf_env *env = &run->env;
 	uint64_t global, multi = 0;
-	int rc = fx_perf_setup_run(o, sizeof(*run), des, nthreads, NAME,
-				   fx_perf_main_exit, err, errlen);
 
-	if (rc)
-		return rc;
-	run = o->run;
-	env = &run->env;
-	run->w = calloc(env->nthreads, sizeof(*run->w));
-	run->holders = calloc(env->nthreads, sizeof(*run->holders));
+	run->w = fx_perf_calloc(env, env->nthreads, sizeof(*run->w));
+	run->holders = fx_perf_calloc(env, env->nthreads,
+				      sizeof(*run->holders));
 	if (!run->w || !run->holders)
 		return -ENOMEM;
 	/* perf's static global_futex, on a line of its own here */
@@ -172,27 +144,23 @@ static int lpi_setup(struct fx_des *des, void *opts, unsigned nthreads,
 		w->run = run;
 		w->lock = o->p.multi ? i : 0;
 		w->futex = o->p.multi ? multi + 32ull * i : global;
-		w->th = fx_perf_thread(env, lpi_step, w, (int)(i % env->ncpus),
-				       err, errlen);
+		w->th = fx_perf_worker(env, lpi_step, w, i, err, errlen);
 		if (!w->th)
 			return -ENOMEM;
 		/* blocked in LOCK_PI when the time is up */
 		fx_des_thread_daemon(w->th);
 	}
-	fx_perf_env_done(env);
 	return 0;
 }
 
-static void lpi_report(struct fx_des *des, void *opts, FILE *out)
+static void lpi_report(struct fx_des *des, const struct fx_perf_opts *o,
+		       void *p, FILE *out)
 {
-	struct fx_perf_opts *o = opts;
-	struct lpi_run *run = o->run;
+	struct lpi_run *run = p;
 	uint64_t runtime = fx_des_results(des)->sim_ns, errors = 0;
 	struct fx_perf_stats st;
 	char secs[32];
 
-	if (!run || !run->w)
-		return;
 	fprintf(out, "Run summary [PID %d]: %u threads doing pi lock/unlock pairing for %s secs.\n\n",
 		fx_des_proc_pid(run->env.proc), run->env.nthreads,
 		fx_perf_secs(secs, sizeof(secs), o->p.runtime_ns));
@@ -214,6 +182,26 @@ static void lpi_report(struct fx_des *des, void *opts, FILE *out)
 	fx_des_value(des, "perf_owner_mismatch", (double)run->owner_mismatch);
 }
 
+static const struct fx_perf_bench lpi_bench = {
+	.name = NAME,
+	.opts = lpi_opts_tab,
+	/* perf's params: .runtime = 10 (here: simulated) */
+	.defaults = {
+		.runtime_ns = FX_PERF_RUNTIME_NS,
+		.nbuckets = -1,
+	},
+	.run_size = sizeof(struct lpi_run),
+	.main_step = fx_perf_main_exit,
+	.init = lpi_init,
+	.report = lpi_report,
+};
+
+static int lpi_parse(int argc, char **argv, void **opts, char *err,
+		     size_t errlen)
+{
+	return fx_perf_opts_parse(&lpi_bench, argc, argv, opts, err, errlen);
+}
+
 const struct fx_workload fx_wl_perf_lock_pi = {
 	.name = NAME,
 	.summary = "perf bench futex lock-pi: FUTEX_LOCK_PI, usleep(1), "
@@ -225,8 +213,8 @@ const struct fx_workload fx_wl_perf_lock_pi = {
 	FX_PERF_USAGE_COMMON
 	"  perf's usleep(1) sleeps 1 us plus the timer slack (timer.slack)\n",
 	.parse = lpi_parse,
-	.setup = lpi_setup,
+	.setup = fx_perf_setup,
 	.end_ns = fx_perf_end_runtime,
-	.report = lpi_report,
+	.report = fx_perf_report,
 	.free = fx_perf_opts_free,
 };

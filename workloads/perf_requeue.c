@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "perfopt.h"
@@ -50,23 +49,13 @@ struct rq_run {
 	uint64_t futex2;
 	unsigned nrequeue;
 	bool pi;
-	struct fx_perf_waiter *w;
 	enum rq_main_state mstate;
 	unsigned nrequeued, wakeups;
 	uint64_t t0;
-	unsigned *requeued;		/* per round, woken ones included */
 	unsigned *wakeups_r;		/* per round (-p) */
-	uint64_t *ns;			/* per round */
 	uint64_t warnings;		/* "couldn't wakeup all tasks" */
 	uint64_t waiter_errors;
 	long error;
-};
-
-/* perf's params: .nrequeue = 1 ("to make the kernel work more") */
-static const struct fx_perf_params rq_defaults = {
-	.nrequeue = 1,
-	.repeat = FX_PERF_REPEAT,
-	.nbuckets = -1,
 };
 
 static const struct fx_perf_opt rq_opts_tab[] = {
@@ -137,14 +126,14 @@ static void rq_waiter(struct fx_des_thread *th, struct fx_des_act *act)
 	fx_perf_waiter_leave(w, th, act);
 }
 
-/* the round's requeue loop is over: record it */
+/* the round's requeue loop is over: record it, woken ones included */
 static void rq_record(struct rq_run *run, struct fx_des_thread *th)
 {
 	unsigned r = run->rd.round;
 
-	run->requeued[r] = run->nrequeued;
+	fx_perf_round_record(&run->rd, r, 0, run->nrequeued,
+			     fx_des_now(th->des) - run->t0);
 	run->wakeups_r[r] = run->wakeups;
-	run->ns[r] = fx_des_now(th->des) - run->t0;
 }
 
 static void rq_main(struct fx_des_thread *th, struct fx_des_act *act)
@@ -196,37 +185,12 @@ static void rq_main(struct fx_des_thread *th, struct fx_des_act *act)
 	}
 }
 
-static void rq_run_free(void *p)
+static int rq_init(struct fx_perf_opts *o, void *p, char *err,
+		   size_t errlen)
 {
 	struct rq_run *run = p;
+	struct fx_perf_round *rd = &run->rd;
 
-	free(run->w);
-	free(run->requeued);
-	free(run->wakeups_r);
-	free(run->ns);
-	free(run);
-}
-
-static int rq_parse(int argc, char **argv, void **opts, char *err,
-		    size_t errlen)
-{
-	return fx_perf_opts_parse(NAME, rq_opts_tab, &rq_defaults,
-				  rq_run_free, argc, argv, opts, err, errlen);
-}
-
-static int rq_setup(struct fx_des *des, void *opts, unsigned nthreads,
-		    char *err, size_t errlen)
-{
-	struct fx_perf_opts *o = opts;
-	struct rq_run *run;
-	struct fx_perf_round *rd;
-	int rc = fx_perf_setup_run(o, sizeof(*run), des, nthreads, NAME,
-				   rq_main, err, errlen);
-
-	if (rc)
-		return rc;
-	run = o->run;
-	rd = &run->rd;
 	run->pi = o->p.pi;
 	run->nrequeue = o->p.nrequeue;
 	if (run->nrequeue > rd->env.nthreads)
@@ -236,68 +200,77 @@ static int rq_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	/* perf's "static u_int32_t futex1 = 0, futex2 = 0;": adjacent */
 	rd->futex = fx_perf_alloc(&rd->env, 64, 64, err, errlen);
 	run->futex2 = rd->futex + 4;
-	if (!rd->futex || fx_perf_round_init(rd, o->p.repeat, err, errlen))
+	if (!rd->futex || fx_perf_round_init(rd, o->p.repeat, 1, err, errlen))
 		return -ENOMEM;
-	run->requeued = calloc(rd->rounds, sizeof(*run->requeued));
-	run->wakeups_r = calloc(rd->rounds, sizeof(*run->wakeups_r));
-	run->ns = calloc(rd->rounds, sizeof(*run->ns));
-	if (!run->requeued || !run->wakeups_r || !run->ns)
+	run->wakeups_r = fx_perf_calloc(&rd->env, rd->rounds,
+					sizeof(*run->wakeups_r));
+	if (!run->wakeups_r || !fx_perf_waiters_new(rd, rq_waiter, err, errlen))
 		return -ENOMEM;
-	run->w = fx_perf_waiters_new(rd, rq_waiter, err, errlen);
-	if (!run->w)
-		return -ENOMEM;
-	fx_perf_env_done(&rd->env);
 	return 0;
 }
 
-static void rq_report(struct fx_des *des, void *opts, FILE *out)
+static void rq_report(struct fx_des *des, const struct fx_perf_opts *o,
+		      void *p, FILE *out)
 {
-	struct fx_perf_opts *o = opts;
-	struct rq_run *run = o->run;
-	struct fx_perf_stats requeued, usec;
-	struct fx_perf_lat lat;
-	unsigned t, done;
-
-	if (!run || !run->w)
-		return;
-	t = run->rd.env.nthreads;
-	fprintf(out, "Run summary [PID %d]: Requeuing %u threads (from [%s] 0x%" PRIx64 " to %s0x%" PRIx64 "), %u at a time.\n\n",
-		fx_des_proc_pid(run->rd.env.proc), t,
-		o->p.fshared ? "shared" : "private", run->rd.futex,
-		run->pi ? "PI " : "", run->futex2, run->nrequeue);
-	fx_perf_stats_init(&requeued);
-	fx_perf_stats_init(&usec);
+	struct rq_run *run = p;
+	const struct fx_perf_round *rd = &run->rd;
+	unsigned t = rd->env.nthreads;
 	/* rounds whose requeue loop finished */
-	done = run->rd.round + (run->mstate == RQ_WAKE);
-	for (unsigned r = 0; r < done && r < run->rd.rounds; r++) {
-		double ms = (double)run->ns[r] / 1e6;
+	unsigned done = rd->round + (run->mstate == RQ_WAKE);
+	struct fx_perf_lat lat;
 
-		fx_perf_stats_update(&requeued, run->requeued[r]);
-		fx_perf_stats_update(&usec, (double)run->ns[r] / 1000.0);
+	fprintf(out, "Run summary [PID %d]: Requeuing %u threads (from [%s] 0x%" PRIx64 " to %s0x%" PRIx64 "), %u at a time.\n\n",
+		fx_des_proc_pid(rd->env.proc), t,
+		o->p.fshared ? "shared" : "private", rd->futex,
+		run->pi ? "PI " : "", run->futex2, run->nrequeue);
+	for (unsigned r = 0; r < done && r < rd->rounds; r++) {
+		double ms = (double)rd->ns[r] / 1e6;
+
 		if (o->p.silent)
 			continue;
 		if (!run->pi)
 			fprintf(out, "[Run %u]: Requeued %u of %u threads in %.4f ms\n",
-				r + 1, run->requeued[r], t, ms);
+				r + 1, rd->count[r], t, ms);
 		else
 			fprintf(out, "[Run %u]: Awoke and Requeued (%u+%u) of %u threads in %.4f ms\n",
 				r + 1, run->wakeups_r[r],
-				run->requeued[r] - run->wakeups_r[r], t, ms);
+				rd->count[r] - run->wakeups_r[r], t, ms);
 	}
-	fx_perf_latency(des, &requeued, &usec, "perf_requeue_ms",
-			"perf_requeue_rsd", "perf_requeued", &lat);
+	fx_perf_round_latency(des, rd, done, "perf_requeue_ms",
+			      "perf_requeue_rsd", "perf_requeued", &lat);
 	fprintf(out, "Requeued %u of %u threads in %.4f ms (+-%.2f%%)\n",
 		lat.count, t, lat.ms, lat.rsd);
-	fx_perf_print_nbuckets(out, &run->rd.env);
-	fx_perf_round_values(des, &run->rd);
+	fx_perf_print_nbuckets(out, &rd->env);
+	fx_perf_round_values(des, rd);
 	fx_des_value(des, "perf_waiter_errors", (double)run->waiter_errors);
 	if (run->warnings)
 		fprintf(out, "%s: couldn't wakeup all tasks in %" PRIu64 " round(s)\n",
 			NAME, run->warnings);
 	if (run->error)
 		fprintf(out, "%s: couldn't requeue from 0x%" PRIx64 " to 0x%" PRIx64 ": %s\n",
-			NAME, run->rd.futex, run->futex2,
+			NAME, rd->futex, run->futex2,
 			strerror((int)-run->error));
+}
+
+static const struct fx_perf_bench rq_bench = {
+	.name = NAME,
+	.opts = rq_opts_tab,
+	/* perf's params: .nrequeue = 1 ("to make the kernel work more") */
+	.defaults = {
+		.nrequeue = 1,
+		.repeat = FX_PERF_REPEAT,
+		.nbuckets = -1,
+	},
+	.run_size = sizeof(struct rq_run),
+	.main_step = rq_main,
+	.init = rq_init,
+	.report = rq_report,
+};
+
+static int rq_parse(int argc, char **argv, void **opts, char *err,
+		    size_t errlen)
+{
+	return fx_perf_opts_parse(&rq_bench, argc, argv, opts, err, errlen);
 }
 
 const struct fx_workload fx_wl_perf_requeue = {
@@ -313,8 +286,8 @@ const struct fx_workload fx_wl_perf_requeue = {
 	FX_PERF_USAGE_COMMON
 	FX_PERF_USAGE_ROUNDS,
 	.parse = rq_parse,
-	.setup = rq_setup,
+	.setup = fx_perf_setup,
 	.end_ns = fx_perf_end_exit,
-	.report = rq_report,
+	.report = fx_perf_report,
 	.free = fx_perf_opts_free,
 };

@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "perfopt.h"
@@ -28,20 +27,10 @@
 struct wake_run {
 	struct fx_perf_round rd;	/* first: rounds, env, futex1 */
 	unsigned nwakes;
-	struct fx_perf_waiter *w;
 	bool waking;			/* the main thread's timed loop */
 	unsigned nwoken;
 	uint64_t t0;
-	unsigned *woken;		/* per round */
-	uint64_t *ns;			/* per round */
 	long error;
-};
-
-/* perf's params: .nwakes = 1 ("to make the kernel work more") */
-static const struct fx_perf_params wake_defaults = {
-	.nwakes = 1,
-	.repeat = FX_PERF_REPEAT,
-	.nbuckets = -1,
 };
 
 static const struct fx_perf_opt wake_opts_tab[] = {
@@ -86,94 +75,77 @@ static void wake_main(struct fx_des_thread *th, struct fx_des_act *act)
 			wake_call(run, act);
 			return;
 		}
-		run->woken[rd->round] = run->nwoken;
-		run->ns[rd->round] = fx_des_now(th->des) - run->t0;
+		fx_perf_round_record(rd, rd->round, 0, run->nwoken,
+				     fx_des_now(th->des) - run->t0);
 		run->waking = false;
 		if (!fx_perf_round_end(rd, act))
 			return;
 	}
 }
 
-static void wake_run_free(void *p)
+static int wake_init(struct fx_perf_opts *o, void *p, char *err,
+		     size_t errlen)
 {
 	struct wake_run *run = p;
+	struct fx_perf_round *rd = &run->rd;
 
-	free(run->w);
-	free(run->woken);
-	free(run->ns);
-	free(run);
+	run->nwakes = o->p.nwakes;
+	/* perf's static futex1 */
+	rd->futex = fx_perf_alloc(&rd->env, 64, 64, err, errlen);
+	if (!rd->futex ||
+	    fx_perf_round_init(rd, o->p.repeat, 1, err, errlen) ||
+	    !fx_perf_waiters_new(rd, fx_perf_plain_waiter, err, errlen))
+		return -ENOMEM;
+	return 0;
 }
+
+static void wake_report(struct fx_des *des, const struct fx_perf_opts *o,
+			void *p, FILE *out)
+{
+	struct wake_run *run = p;
+	const struct fx_perf_round *rd = &run->rd;
+	unsigned t = rd->env.nthreads;
+	struct fx_perf_lat lat;
+
+	fprintf(out, "Run summary [PID %d]: blocking on %u threads (at [%s] futex 0x%" PRIx64 "), waking up %u at a time.\n\n",
+		fx_des_proc_pid(rd->env.proc), t,
+		o->p.fshared ? "shared" : "private", rd->futex, run->nwakes);
+	for (unsigned r = 0; r < rd->round && r < rd->rounds; r++) {
+		if (o->p.silent)
+			continue;
+		fprintf(out, "[Run %u]: Wokeup %u of %u threads in %.4f ms\n",
+			r + 1, rd->count[r], t, (double)rd->ns[r] / 1e6);
+	}
+	fx_perf_round_latency(des, rd, rd->round, "perf_wake_ms",
+			      "perf_wake_rsd", "perf_woken", &lat);
+	fprintf(out, "Wokeup %u of %u threads in %.4f ms (+-%.2f%%)\n",
+		lat.count, t, lat.ms, lat.rsd);
+	fx_perf_print_nbuckets(out, &rd->env);
+	fx_perf_round_values(des, rd);
+	if (run->error)
+		fprintf(out, "%s: futex_wake failed: %s\n", NAME,
+			strerror((int)-run->error));
+}
+
+static const struct fx_perf_bench wake_bench = {
+	.name = NAME,
+	.opts = wake_opts_tab,
+	/* perf's params: .nwakes = 1 ("to make the kernel work more") */
+	.defaults = {
+		.nwakes = 1,
+		.repeat = FX_PERF_REPEAT,
+		.nbuckets = -1,
+	},
+	.run_size = sizeof(struct wake_run),
+	.main_step = wake_main,
+	.init = wake_init,
+	.report = wake_report,
+};
 
 static int wake_parse(int argc, char **argv, void **opts, char *err,
 		      size_t errlen)
 {
-	return fx_perf_opts_parse(NAME, wake_opts_tab, &wake_defaults,
-				  wake_run_free, argc, argv, opts, err, errlen);
-}
-
-static int wake_setup(struct fx_des *des, void *opts, unsigned nthreads,
-		      char *err, size_t errlen)
-{
-	struct fx_perf_opts *o = opts;
-	struct wake_run *run;
-	struct fx_perf_round *rd;
-	int rc = fx_perf_setup_run(o, sizeof(*run), des, nthreads, NAME,
-				   wake_main, err, errlen);
-
-	if (rc)
-		return rc;
-	run = o->run;
-	rd = &run->rd;
-	run->nwakes = o->p.nwakes;
-	/* perf's static futex1 */
-	rd->futex = fx_perf_alloc(&rd->env, 64, 64, err, errlen);
-	if (!rd->futex || fx_perf_round_init(rd, o->p.repeat, err, errlen))
-		return -ENOMEM;
-	run->woken = calloc(rd->rounds, sizeof(*run->woken));
-	run->ns = calloc(rd->rounds, sizeof(*run->ns));
-	if (!run->woken || !run->ns)
-		return -ENOMEM;
-	run->w = fx_perf_waiters_new(rd, fx_perf_plain_waiter, err, errlen);
-	if (!run->w)
-		return -ENOMEM;
-	fx_perf_env_done(&rd->env);
-	return 0;
-}
-
-static void wake_report(struct fx_des *des, void *opts, FILE *out)
-{
-	struct fx_perf_opts *o = opts;
-	struct wake_run *run = o->run;
-	struct fx_perf_stats woken, usec;
-	struct fx_perf_lat lat;
-	unsigned t;
-
-	if (!run || !run->w)
-		return;
-	t = run->rd.env.nthreads;
-	fprintf(out, "Run summary [PID %d]: blocking on %u threads (at [%s] futex 0x%" PRIx64 "), waking up %u at a time.\n\n",
-		fx_des_proc_pid(run->rd.env.proc), t,
-		o->p.fshared ? "shared" : "private", run->rd.futex,
-		run->nwakes);
-	fx_perf_stats_init(&woken);
-	fx_perf_stats_init(&usec);
-	for (unsigned r = 0; r < run->rd.round && r < run->rd.rounds; r++) {
-		fx_perf_stats_update(&woken, run->woken[r]);
-		fx_perf_stats_update(&usec, (double)run->ns[r] / 1000.0);
-		if (!o->p.silent)
-			fprintf(out, "[Run %u]: Wokeup %u of %u threads in %.4f ms\n",
-				r + 1, run->woken[r], t,
-				(double)run->ns[r] / 1e6);
-	}
-	fx_perf_latency(des, &woken, &usec, "perf_wake_ms", "perf_wake_rsd",
-			"perf_woken", &lat);
-	fprintf(out, "Wokeup %u of %u threads in %.4f ms (+-%.2f%%)\n",
-		lat.count, t, lat.ms, lat.rsd);
-	fx_perf_print_nbuckets(out, &run->rd.env);
-	fx_perf_round_values(des, &run->rd);
-	if (run->error)
-		fprintf(out, "%s: futex_wake failed: %s\n", NAME,
-			strerror((int)-run->error));
+	return fx_perf_opts_parse(&wake_bench, argc, argv, opts, err, errlen);
 }
 
 const struct fx_workload fx_wl_perf_wake = {
@@ -186,8 +158,8 @@ const struct fx_workload fx_wl_perf_wake = {
 	FX_PERF_USAGE_COMMON
 	FX_PERF_USAGE_ROUNDS,
 	.parse = wake_parse,
-	.setup = wake_setup,
+	.setup = fx_perf_setup,
 	.end_ns = fx_perf_end_exit,
-	.report = wake_report,
+	.report = fx_perf_report,
 	.free = fx_perf_opts_free,
 };

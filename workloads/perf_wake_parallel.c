@@ -20,7 +20,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 #include "perfopt.h"
 #include "workload.h"
@@ -40,17 +40,9 @@ struct wp_run {
 	unsigned nwakes;		/* t / w, per waker */
 	uint64_t kgate;			/* the wakers' barrier */
 	uint64_t kdone;			/* wakers done, cumulative */
-	struct fx_perf_waiter *w;
 	struct wp_waker *k;
 	unsigned mstate, msub;
-	uint64_t *ns;			/* [round * nwakers + waker] */
-	unsigned *woken;		/* likewise */
 	uint64_t warnings;		/* "couldn't wakeup all tasks" */
-};
-
-static const struct fx_perf_params wp_defaults = {
-	.repeat = FX_PERF_REPEAT,
-	.nbuckets = -1,
 };
 
 static const struct fx_perf_opt wp_opts_tab[] = {
@@ -67,7 +59,6 @@ static void wp_waker_step(struct fx_des_thread *th, struct fx_des_act *act)
 	struct wp_waker *k = th->priv;
 	struct wp_run *run = k->run;
 	const struct fx_perf_env *env = &run->rd.env;
-	unsigned slot;
 
 	for (;;) {
 		switch (k->phase) {
@@ -81,9 +72,9 @@ static void wp_waker_step(struct fx_des_thread *th, struct fx_des_act *act)
 			k->phase = 1;
 			return;
 		case 1:		/* the wake returned */
-			slot = k->round * run->nwakers + k->idx;
-			run->ns[slot] = fx_des_now(th->des) - k->t0;
-			run->woken[slot] = th->ret > 0 ? (unsigned)th->ret : 0;
+			fx_perf_round_record(&run->rd, k->round, k->idx,
+					     th->ret > 0 ? (unsigned)th->ret : 0,
+					     fx_des_now(th->des) - k->t0);
 			if (th->ret != (long)run->nwakes)
 				run->warnings++;
 			fx_des_count_ops(th, 1);
@@ -135,40 +126,13 @@ static void wp_main(struct fx_des_thread *th, struct fx_des_act *act)
 	}
 }
 
-static void wp_run_free(void *p)
+static int wp_init(struct fx_perf_opts *o, void *p, char *err,
+		   size_t errlen)
 {
 	struct wp_run *run = p;
+	struct fx_perf_round *rd = &run->rd;
+	struct fx_perf_env *env = &rd->env;
 
-	free(run->w);
-	free(run->k);
-	free(run->ns);
-	free(run->woken);
-	free(run);
-}
-
-static int wp_parse(int argc, char **argv, void **opts, char *err,
-		    size_t errlen)
-{
-	return fx_perf_opts_parse(NAME, wp_opts_tab, &wp_defaults,
-				  wp_run_free, argc, argv, opts, err, errlen);
-}
-
-static int wp_setup(struct fx_des *des, void *opts, unsigned nthreads,
-		    char *err, size_t errlen)
-{
-	struct fx_perf_opts *o = opts;
-	struct wp_run *run;
-	struct fx_perf_round *rd;
-	struct fx_perf_env *env;
-	size_t nslots;
-	int rc = fx_perf_setup_run(o, sizeof(*run), des, nthreads, NAME,
-				   wp_main, err, errlen);
-
-	if (rc)
-		return rc;
-	run = o->run;
-	rd = &run->rd;
-	env = &rd->env;
 	/* perf's sanity checks */
 	run->nwakers = o->p.nwakes;
 	if (!run->nwakers || run->nwakers > env->nthreads)
@@ -186,16 +150,11 @@ static int wp_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	run->kgate = fx_perf_alloc(env, 64, 64, err, errlen);
 	run->kdone = fx_perf_alloc(env, 64, 64, err, errlen);
 	if (!rd->futex || !run->kgate || !run->kdone ||
-	    fx_perf_round_init(rd, o->p.repeat, err, errlen))
+	    fx_perf_round_init(rd, o->p.repeat, run->nwakers, err, errlen))
 		return -ENOMEM;
-	nslots = (size_t)rd->rounds * run->nwakers;
-	run->ns = calloc(nslots, sizeof(*run->ns));
-	run->woken = calloc(nslots, sizeof(*run->woken));
-	run->k = calloc(run->nwakers, sizeof(*run->k));
-	if (!run->ns || !run->woken || !run->k)
-		return -ENOMEM;
-	run->w = fx_perf_waiters_new(rd, fx_perf_plain_waiter, err, errlen);
-	if (!run->w)
+	run->k = fx_perf_calloc(env, run->nwakers, sizeof(*run->k));
+	if (!run->k ||
+	    !fx_perf_waiters_new(rd, fx_perf_plain_waiter, err, errlen))
 		return -ENOMEM;
 	for (unsigned i = 0; i < run->nwakers; i++) {
 		run->k[i].run = run;
@@ -204,65 +163,56 @@ static int wp_setup(struct fx_des *des, void *opts, unsigned nthreads,
 				    FX_DES_ANY_CPU, err, errlen))
 			return -ENOMEM;
 	}
-	fx_perf_env_done(env);
 	return 0;
 }
 
-/* the wakers' latency and wakes of round @r, into @woken/@usec */
-static void wp_round_stats(const struct wp_run *run, unsigned r,
-			   struct fx_perf_stats *woken,
-			   struct fx_perf_stats *usec)
+static void wp_report(struct fx_des *des, const struct fx_perf_opts *o,
+		      void *p, FILE *out)
 {
-	for (unsigned i = 0; i < run->nwakers; i++) {
-		unsigned slot = r * run->nwakers + i;
-
-		fx_perf_stats_update(usec, (double)run->ns[slot] / 1000.0);
-		fx_perf_stats_update(woken, run->woken[slot]);
-	}
-}
-
-static void wp_report(struct fx_des *des, void *opts, FILE *out)
-{
-	struct fx_perf_opts *o = opts;
-	struct wp_run *run = o->run;
-	struct fx_perf_stats woken, usec;
+	struct wp_run *run = p;
+	const struct fx_perf_round *rd = &run->rd;
+	unsigned t = rd->env.nthreads;
 	struct fx_perf_lat lat;
-	unsigned t;
 
-	if (!run || !run->w)
-		return;
-	t = run->rd.env.nthreads;
 	fprintf(out, "Run summary [PID %d]: blocking on %u threads (at [%s] futex 0x%" PRIx64 "), %u threads waking up %u at a time.\n\n",
-		fx_des_proc_pid(run->rd.env.proc), t,
-		o->p.fshared ? "shared" : "private", run->rd.futex,
+		fx_des_proc_pid(rd->env.proc), t,
+		o->p.fshared ? "shared" : "private", rd->futex,
 		run->nwakers, run->nwakes);
-	fx_perf_stats_init(&woken);
-	fx_perf_stats_init(&usec);
-	for (unsigned r = 0; r < run->rd.round && r < run->rd.rounds; r++) {
-		struct fx_perf_stats rw, ru;
-		double avg;
-
-		wp_round_stats(run, r, &woken, &usec);
+	for (unsigned r = 0; r < rd->round && r < rd->rounds; r++) {
 		if (o->p.silent)
 			continue;
-		fx_perf_stats_init(&rw);
-		fx_perf_stats_init(&ru);
-		wp_round_stats(run, r, &rw, &ru);
-		avg = fx_perf_stats_avg(&ru);
+		fx_perf_round_lat(rd, r, r + 1, &lat);
 		fprintf(out, "[Run %u]: Avg per-thread latency (waking %u/%u threads) in %.4f ms (+-%.2f%%)\n",
-			r + 1, (unsigned)fx_perf_stats_avg(&rw), t,
-			avg / 1000.0,
-			fx_perf_rel_stddev(fx_perf_stats_stddev(&ru), avg));
+			r + 1, lat.count, t, lat.ms, lat.rsd);
 	}
-	fx_perf_latency(des, &woken, &usec, "perf_wake_ms", "perf_wake_rsd",
-			"perf_woken", &lat);
+	fx_perf_round_latency(des, rd, rd->round, "perf_wake_ms",
+			      "perf_wake_rsd", "perf_woken", &lat);
 	fprintf(out, "Avg per-thread latency (waking %u/%u threads) in %.4f ms (+-%.2f%%)\n",
 		lat.count, t, lat.ms, lat.rsd);
-	fx_perf_print_nbuckets(out, &run->rd.env);
-	fx_perf_round_values(des, &run->rd);
+	fx_perf_print_nbuckets(out, &rd->env);
+	fx_perf_round_values(des, rd);
 	if (run->warnings)
 		fprintf(out, "%s: %" PRIu64 " wake call(s) did not wake %u tasks (perf: \"couldn't wakeup all tasks\")\n",
 			NAME, run->warnings, run->nwakes);
+}
+
+static const struct fx_perf_bench wp_bench = {
+	.name = NAME,
+	.opts = wp_opts_tab,
+	.defaults = {
+		.repeat = FX_PERF_REPEAT,
+		.nbuckets = -1,
+	},
+	.run_size = sizeof(struct wp_run),
+	.main_step = wp_main,
+	.init = wp_init,
+	.report = wp_report,
+};
+
+static int wp_parse(int argc, char **argv, void **opts, char *err,
+		    size_t errlen)
+{
+	return fx_perf_opts_parse(&wp_bench, argc, argv, opts, err, errlen);
 }
 
 const struct fx_workload fx_wl_perf_wake_parallel = {
@@ -276,8 +226,8 @@ const struct fx_workload fx_wl_perf_wake_parallel = {
 	FX_PERF_USAGE_COMMON
 	FX_PERF_USAGE_ROUNDS,
 	.parse = wp_parse,
-	.setup = wp_setup,
+	.setup = fx_perf_setup,
 	.end_ns = fx_perf_end_exit,
-	.report = wp_report,
+	.report = fx_perf_report,
 	.free = fx_perf_opts_free,
 };

@@ -260,36 +260,25 @@ int fx_perf_parse(const char *name, const struct fx_perf_opt *opts,
 	return 0;
 }
 
-int fx_perf_opts_parse(const char *name, const struct fx_perf_opt *tab,
-		       const struct fx_perf_params *defaults,
-		       void (*run_free)(void *run), int argc, char **argv,
+int fx_perf_opts_parse(const struct fx_perf_bench *b, int argc, char **argv,
 		       void **opts, char *err, size_t errlen)
 {
 	struct fx_perf_opts *o = calloc(1, sizeof(*o));
 	int rc;
 
 	if (!o) {
-		snprintf(err, errlen, "%s: out of memory", name);
+		snprintf(err, errlen, "%s: out of memory", b->name);
 		return -ENOMEM;
 	}
-	o->p = *defaults;
-	o->run_free = run_free;
-	rc = fx_perf_parse(name, tab, argc, argv, &o->p, err, errlen);
+	o->p = b->defaults;
+	o->bench = b;
+	rc = fx_perf_parse(b->name, b->opts, argc, argv, &o->p, err, errlen);
 	if (rc) {
 		free(o);
 		return rc;
 	}
 	*opts = o;
 	return 0;
-}
-
-void fx_perf_opts_free(void *opts)
-{
-	struct fx_perf_opts *o = opts;
-
-	if (o && o->run)
-		o->run_free(o->run);
-	free(o);
 }
 
 /* ---- perf's stats: tools/perf/util/stat.c ---- */
@@ -346,6 +335,14 @@ struct fx_des_thread *fx_perf_thread(struct fx_perf_env *env,
 			 env->name, env->nthreads,
 			 strerror(errno ? errno : ENOMEM));
 	return th;
+}
+
+struct fx_des_thread *fx_perf_worker(struct fx_perf_env *env,
+				     fx_des_step_fn step, void *priv,
+				     unsigned i, char *err, size_t errlen)
+{
+	return fx_perf_thread(env, step, priv, (int)(i % env->ncpus), err,
+			      errlen);
 }
 
 uint64_t fx_perf_alloc(struct fx_perf_env *env, uint64_t size,
@@ -418,24 +415,85 @@ int fx_perf_env_setup(struct fx_perf_env *env, struct fx_des *des,
 	return 0;
 }
 
-int fx_perf_setup_run(struct fx_perf_opts *o, size_t size,
-		      struct fx_des *des, unsigned nthreads, const char *name,
-		      fx_des_step_fn main_step, char *err, size_t errlen)
+/* an allocation of fx_perf_calloc() */
+struct fx_perf_mem {
+	struct fx_perf_mem *next;
+	void *p;
+};
+
+void *fx_perf_calloc(struct fx_perf_env *env, size_t n, size_t size)
 {
-	if (o->run)
-		o->run_free(o->run);
-	o->run = calloc(1, size);
-	if (!o->run) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -ENOMEM;
+	struct fx_perf_mem *m = malloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->p = calloc(n, size);
+	if (!m->p) {
+		free(m);
+		return NULL;
 	}
-	return fx_perf_env_setup(o->run, des, &o->p, nthreads, name,
-				 main_step, o->run, err, errlen);
+	m->next = env->mem;
+	env->mem = m;
+	return m->p;
 }
 
-void fx_perf_env_done(struct fx_perf_env *env)
+/* the state of a setup, and all that fx_perf_calloc() gave it */
+static void perf_run_free(struct fx_perf_env *env)
 {
+	struct fx_perf_mem *m, *next;
+
+	if (!env)
+		return;
+	for (m = env->mem; m; m = next) {
+		next = m->next;
+		free(m->p);
+		free(m);
+	}
+	free(env);
+}
+
+int fx_perf_setup(struct fx_des *des, void *opts, unsigned nthreads,
+		  char *err, size_t errlen)
+{
+	struct fx_perf_opts *o = opts;
+	const struct fx_perf_bench *b = o->bench;
+	struct fx_perf_env *env;
+	int rc;
+
+	perf_run_free(o->run);
+	o->run = env = calloc(1, b->run_size);
+	if (!env) {
+		snprintf(err, errlen, "%s: out of memory", b->name);
+		return -ENOMEM;
+	}
+	rc = fx_perf_env_setup(env, des, &o->p, nthreads, b->name,
+			       b->main_step, env, err, errlen);
+	if (!rc)
+		rc = b->init(o, env, err, errlen);
+	if (rc)
+		return rc;
+	/* after the threads: GET_SLOTS for the report */
 	env->slots = fx_private_hash_slots(env->main->task);
+	env->ready = true;
+	return 0;
+}
+
+void fx_perf_report(struct fx_des *des, void *opts, FILE *out)
+{
+	struct fx_perf_opts *o = opts;
+	struct fx_perf_env *env = o->run;
+
+	if (env && env->ready)
+		o->bench->report(des, o, env, out);
+}
+
+void fx_perf_opts_free(void *opts)
+{
+	struct fx_perf_opts *o = opts;
+
+	if (o)
+		perf_run_free(o->run);
+	free(o);
 }
 
 /* ---- step-function helpers ---- */
@@ -464,26 +522,12 @@ void fx_perf_main_exit(struct fx_des_thread *th, struct fx_des_act *act)
 	fx_act_exit(act);
 }
 
-/* load, and while the gate shows round @round closed, wait on it */
+/* the gate shows round @round open once it holds at least @round + 1 */
 bool fx_perf_gate_wait(unsigned *phase, struct fx_des_thread *th,
 		       struct fx_des_act *act, const struct fx_perf_env *env,
 		       uint64_t gate, unsigned round)
 {
-	switch (*phase) {
-	case 0:		/* look at the gate */
-	case 2:		/* the wait returned: look again */
-		fx_act_atomic(act, FX_UA_LOAD, gate, 0, 0);
-		*phase = 1;
-		return true;
-	case 1:
-		if (th->uval > round)
-			break;
-		fx_perf_futex(act, env, gate, FX_OP_WAIT, th->uval, 0, 0, 0);
-		*phase = 2;
-		return true;
-	}
-	*phase = 0;
-	return false;
+	return fx_perf_count_await(phase, th, act, env, gate, round + 1);
 }
 
 bool fx_perf_gate_open(unsigned *phase, struct fx_des_thread *th,
@@ -527,14 +571,15 @@ bool fx_perf_count_arrive(unsigned *phase, struct fx_des_thread *th,
 	return false;
 }
 
+/* load, and while the word is below @target, wait on it */
 bool fx_perf_count_await(unsigned *phase, struct fx_des_thread *th,
 			 struct fx_des_act *act,
 			 const struct fx_perf_env *env, uint64_t word,
 			 uint32_t target)
 {
 	switch (*phase) {
-	case 0:
-	case 2:
+	case 0:		/* look at the word */
+	case 2:		/* the wait returned: look again */
 		fx_act_atomic(act, FX_UA_LOAD, word, 0, 0);
 		*phase = 1;
 		return true;
@@ -563,13 +608,20 @@ bool fx_perf_settle(struct fx_des_thread *th, struct fx_des_act *act,
 /* ---- rounds ---- */
 
 int fx_perf_round_init(struct fx_perf_round *rd, unsigned rounds,
-		       char *err, size_t errlen)
+		       unsigned slots, char *err, size_t errlen)
 {
 	/* perf's thread_lock and conditions: statics of their own */
 	rd->gate = fx_perf_alloc(&rd->env, 64, 64, err, errlen);
 	rd->arrived = fx_perf_alloc(&rd->env, 64, 64, err, errlen);
 	rd->rounds = rounds;
-	return rd->gate && rd->arrived ? 0 : -ENOMEM;
+	if (!rd->gate || !rd->arrived)
+		return -ENOMEM;
+	rd->slots = slots;
+	rd->count = fx_perf_calloc(&rd->env, (size_t)rounds * slots,
+				   sizeof(*rd->count));
+	rd->ns = fx_perf_calloc(&rd->env, (size_t)rounds * slots,
+				sizeof(*rd->ns));
+	return rd->count && rd->ns ? 0 : -ENOMEM;
 }
 
 struct fx_perf_waiter *fx_perf_waiters_new(struct fx_perf_round *rd,
@@ -577,7 +629,8 @@ struct fx_perf_waiter *fx_perf_waiters_new(struct fx_perf_round *rd,
 					   size_t errlen)
 {
 	struct fx_perf_env *env = &rd->env;
-	struct fx_perf_waiter *w = calloc(env->nthreads, sizeof(*w));
+	struct fx_perf_waiter *w = fx_perf_calloc(env, env->nthreads,
+						  sizeof(*w));
 
 	if (!w) {
 		snprintf(err, errlen, "%s: out of memory", env->name);
@@ -586,11 +639,8 @@ struct fx_perf_waiter *fx_perf_waiters_new(struct fx_perf_round *rd,
 	for (unsigned i = 0; i < env->nthreads; i++) {
 		w[i].rd = rd;
 		w[i].idx = i;
-		if (!fx_perf_thread(env, step, &w[i], (int)(i % env->ncpus),
-				    err, errlen)) {
-			free(w);
+		if (!fx_perf_worker(env, step, &w[i], i, err, errlen))
 			return NULL;
-		}
 	}
 	return w;
 }
@@ -686,6 +736,49 @@ void fx_perf_round_values(struct fx_des *des, const struct fx_perf_round *rd)
 	fx_des_value(des, "perf_waiter_rounds", (double)rd->finished);
 }
 
+void fx_perf_round_record(struct fx_perf_round *rd, unsigned round,
+			  unsigned slot, unsigned count, uint64_t ns)
+{
+	size_t i = (size_t)round * rd->slots + slot;
+
+	rd->count[i] = count;
+	rd->ns[i] = ns;
+}
+
+void fx_perf_round_lat(const struct fx_perf_round *rd, unsigned from,
+		       unsigned to, struct fx_perf_lat *out)
+{
+	struct fx_perf_stats count, usec;
+	double avg;
+
+	fx_perf_stats_init(&count);
+	fx_perf_stats_init(&usec);
+	for (unsigned r = from; r < to && r < rd->rounds; r++) {
+		for (unsigned i = 0; i < rd->slots; i++) {
+			size_t slot = (size_t)r * rd->slots + i;
+
+			fx_perf_stats_update(&count, rd->count[slot]);
+			fx_perf_stats_update(&usec,
+					     (double)rd->ns[slot] / 1000.0);
+		}
+	}
+	avg = fx_perf_stats_avg(&usec);
+	out->count = (unsigned)fx_perf_stats_avg(&count);
+	out->ms = avg / 1000.0;	/* perf: avg / USEC_PER_MSEC */
+	out->rsd = fx_perf_rel_stddev(fx_perf_stats_stddev(&usec), avg);
+}
+
+void fx_perf_round_latency(struct fx_des *des, const struct fx_perf_round *rd,
+			   unsigned nrounds, const char *val_ms,
+			   const char *val_rsd, const char *val_count,
+			   struct fx_perf_lat *out)
+{
+	fx_perf_round_lat(rd, 0, nrounds, out);
+	fx_des_value(des, val_ms, out->ms);
+	fx_des_value(des, val_rsd, out->rsd);
+	fx_des_value(des, val_count, out->count);
+}
+
 /* ---- reports ---- */
 
 const char *fx_perf_secs(char *buf, size_t len, uint64_t ns)
@@ -736,19 +829,4 @@ void fx_perf_print_nbuckets(FILE *out, const struct fx_perf_env *env)
 		fprintf(out, "Futex hashing: auto resized to %d buckets\n",
 			env->slots);
 	}
-}
-
-void fx_perf_latency(struct fx_des *des, const struct fx_perf_stats *count,
-		     const struct fx_perf_stats *usec, const char *val_ms,
-		     const char *val_rsd, const char *val_count,
-		     struct fx_perf_lat *out)
-{
-	double avg = fx_perf_stats_avg(usec);
-
-	out->count = (unsigned)fx_perf_stats_avg(count);
-	out->ms = avg / 1000.0;	/* perf: avg / USEC_PER_MSEC */
-	out->rsd = fx_perf_rel_stddev(fx_perf_stats_stddev(usec), avg);
-	fx_des_value(des, val_ms, out->ms);
-	fx_des_value(des, val_rsd, out->rsd);
-	fx_des_value(des, val_count, out->count);
 }

@@ -102,29 +102,64 @@ int fx_perf_parse(const char *name, const struct fx_perf_opt *opts,
 		  int argc, char **argv, struct fx_perf_params *p,
 		  char *err, size_t errlen);
 
+struct fx_perf_opts;
+
+/*
+ * A perf-* workload as the shared parse(), setup() and report() run it:
+ * one static const per workload, handed to fx_perf_opts_parse().
+ */
+struct fx_perf_bench {
+	const char *name;			/* "perf-wake" */
+	const struct fx_perf_opt *opts;		/* ended by FX_PERF_OPT_END */
+	struct fx_perf_params defaults;		/* perf's */
+	size_t run_size;	/* the setup's state; struct fx_perf_env first */
+	fx_des_step_fn main_step;	/* perf's main thread; priv: the state */
+	/*
+	 * init - the workload's part of setup(): @run is zeroed state whose
+	 * struct fx_perf_env is set up; its allocations come from
+	 * fx_perf_calloc().  Return: 0 or a negative errno.
+	 */
+	int (*init)(struct fx_perf_opts *o, void *run, char *err,
+		    size_t errlen);
+	/* report - report() after a setup() that completed */
+	void (*report)(struct fx_des *des, const struct fx_perf_opts *o,
+		       void *run, FILE *out);
+};
+
 /*
  * The options of a perf-* workload as its parse() returns them: perf's
- * parameters, and the state of the last setup() on them, which the
- * report() reads and free() frees with @run_free.
+ * parameters, the workload, and the state of the last setup() on them,
+ * which report() reads and free() frees.
  */
 struct fx_perf_opts {
 	struct fx_perf_params p;
+	const struct fx_perf_bench *bench;
 	void *run;
-	void (*run_free)(void *run);
 };
 
 /**
- * fx_perf_opts_parse - a workload's parse(): @defaults, then the options
- * @name/@tab: as fx_perf_parse(); @defaults: perf's (designated initializer)
- * @run_free: frees what fx_perf_run_new() allocates
+ * fx_perf_opts_parse - a workload's parse(): @b's defaults, then the
+ * options of its table
+ * @b: the workload
  * @argc/@argv/@opts/@err/@errlen: as struct fx_workload's parse()
  * Return: 0, -EINVAL or -ENOMEM.
  */
-int fx_perf_opts_parse(const char *name, const struct fx_perf_opt *tab,
-		       const struct fx_perf_params *defaults,
-		       void (*run_free)(void *run), int argc, char **argv,
+int fx_perf_opts_parse(const struct fx_perf_bench *b, int argc, char **argv,
 		       void **opts, char *err, size_t errlen);
-/* fx_perf_opts_free - a workload's free() */
+
+/**
+ * fx_perf_setup - every perf-* workload's setup(): state of the
+ * workload's run_size (zeroed) in place of the last setup's, its struct
+ * fx_perf_env filled by fx_perf_env_setup() with main_step as perf's main
+ * thread, then the workload's init(), then GET_SLOTS for the report
+ * @des/@opts/@nthreads/@err/@errlen: as struct fx_workload's setup()
+ * Return: 0 or a negative errno.
+ */
+int fx_perf_setup(struct fx_des *des, void *opts, unsigned nthreads,
+		  char *err, size_t errlen);
+/* fx_perf_report - every perf-* workload's report(): its own, once set up */
+void fx_perf_report(struct fx_des *des, void *opts, FILE *out);
+/* fx_perf_opts_free - every perf-* workload's free() */
 void fx_perf_opts_free(void *opts);
 /* the usage lines of the options every perf-* workload has */
 #define FX_PERF_USAGE_COMMON						\
@@ -143,20 +178,6 @@ void fx_perf_opts_free(void *opts);
 #define FX_PERF_USAGE_THREADS						\
 	"  -t, --threads N   threads, thread i pinned to CPU i % ncpus (default:\n" \
 	"                    one per CPU; futexsim run --threads overrides)\n"
-
-/**
- * fx_perf_setup_run - the start of every perf-* setup(): state of @size
- * bytes (zeroed) in place of the last setup's, whose first member is its
- * struct fx_perf_env, filled by fx_perf_env_setup() with @main_step as
- * perf's main thread (its th->priv is the state)
- * @o: the parsed options; the state goes to o->run
- * @des/@nthreads/@err/@errlen: as struct fx_workload's setup()
- * @name: the workload's name
- * Return: 0 or a negative errno (@err set).
- */
-int fx_perf_setup_run(struct fx_perf_opts *o, size_t size,
-		      struct fx_des *des, unsigned nthreads, const char *name,
-		      fx_des_step_fn main_step, char *err, size_t errlen);
 
 /* ---- perf's stats (tools/perf/util/stat.c): Welford mean and M2 ---- */
 struct fx_perf_stats {
@@ -185,6 +206,8 @@ struct fx_perf_env {
 	int nbuckets;			/* -b as given */
 	int slots;			/* PR_FUTEX_HASH_GET_SLOTS after setup */
 	const char *name;
+	bool ready;			/* fx_perf_setup() completed */
+	struct fx_perf_mem *mem;	/* fx_perf_calloc()'s, newest first */
 };
 
 /**
@@ -222,6 +245,10 @@ int fx_perf_env_setup(struct fx_perf_env *env, struct fx_des *des,
 struct fx_des_thread *fx_perf_thread(struct fx_perf_env *env,
 				     fx_des_step_fn step, void *priv, int cpu,
 				     char *err, size_t errlen);
+/* fx_perf_worker - perf's worker @i: fx_perf_thread() on CPU i % ncpus */
+struct fx_des_thread *fx_perf_worker(struct fx_perf_env *env,
+				     fx_des_step_fn step, void *priv,
+				     unsigned i, char *err, size_t errlen);
 
 /**
  * fx_perf_alloc - @size bytes of the process's heap, @align-aligned
@@ -230,8 +257,13 @@ struct fx_des_thread *fx_perf_thread(struct fx_perf_env *env,
 uint64_t fx_perf_alloc(struct fx_perf_env *env, uint64_t size,
 		       uint64_t align, char *err, size_t errlen);
 
-/* fx_perf_env_done - after the threads: record GET_SLOTS for the report */
-void fx_perf_env_done(struct fx_perf_env *env);
+/**
+ * fx_perf_calloc - calloc(@n, @size) owned by the setup's state: freed
+ * with it (by the next setup() or free())
+ * @env: the state's struct fx_perf_env
+ * Return: the memory, or NULL.
+ */
+void *fx_perf_calloc(struct fx_perf_env *env, size_t n, size_t size);
 
 /* ---- step-function helpers ---- */
 
@@ -293,23 +325,6 @@ void fx_perf_print_averaged(struct fx_des *des, FILE *out, bool silent,
 /* fx_perf_print_nbuckets - perf's futex_print_nbuckets() line(s) */
 void fx_perf_print_nbuckets(FILE *out, const struct fx_perf_env *env);
 
-/* A round-based benchmark's summary figures. */
-struct fx_perf_lat {
-	unsigned count;		/* average threads woken/requeued per round */
-	double ms;		/* average time, ms */
-	double rsd;		/* its relative stddev, % */
-};
-
-/*
- * fx_perf_latency - perf's summary figures from per-round (or per-waker)
- * counts and microseconds; records them as @val_ms, @val_rsd and
- * @val_count (string constants) with fx_des_value()
- */
-void fx_perf_latency(struct fx_des *des, const struct fx_perf_stats *count,
-		     const struct fx_perf_stats *usec, const char *val_ms,
-		     const char *val_rsd, const char *val_count,
-		     struct fx_perf_lat *out);
-
 /* ---- rounds: wake, wake-parallel, requeue ---- */
 
 /*
@@ -322,7 +337,7 @@ void fx_perf_latency(struct fx_des *des, const struct fx_perf_stats *count,
  * @futex (perf: usleep(100000)), and only then starts its clock.
  */
 struct fx_perf_round {
-	struct fx_perf_env env;		/* first: fx_perf_setup_run() */
+	struct fx_perf_env env;		/* first: fx_perf_setup() */
 	uint64_t futex;		/* where the threads block each round */
 	uint64_t gate;		/* rounds opened */
 	uint64_t arrived;	/* arrivals, cumulative over rounds */
@@ -330,6 +345,9 @@ struct fx_perf_round {
 	unsigned round;		/* the main thread's current round */
 	unsigned phase, sub;	/* the main thread's fx_perf_round_begin() */
 	uint64_t finished;	/* thread-rounds completed */
+	unsigned slots;		/* timed calls recorded per round */
+	unsigned *count;	/* [round * slots + slot]: threads it moved */
+	uint64_t *ns;		/* likewise: how long it took */
 };
 
 /* One blocked thread's progress through the rounds. */
@@ -344,15 +362,16 @@ struct fx_perf_waiter {
 
 /**
  * fx_perf_round_init - the shared words of @rd (after fx_perf_env_setup)
- * Return: 0 or -ENOMEM with @err set.
+ * and its records of @slots timed calls per round
+ * Return: 0 or -ENOMEM (@err set if the simulated heap is full).
  */
 int fx_perf_round_init(struct fx_perf_round *rd, unsigned rounds,
-		       char *err, size_t errlen);
+		       unsigned slots, char *err, size_t errlen);
 
 /**
  * fx_perf_waiters_new - create @rd->env.nthreads blocked threads, thread
  * i pinned to CPU i % ncpus, each with a struct fx_perf_waiter
- * Return: the array (free() it), or NULL with @err set.
+ * Return: the array (fx_perf_calloc()'s), or NULL with @err set.
  */
 struct fx_perf_waiter *fx_perf_waiters_new(struct fx_perf_round *rd,
 					   fx_des_step_fn step, char *err,
@@ -380,6 +399,33 @@ bool fx_perf_round_end(struct fx_perf_round *rd, struct fx_des_act *act);
 
 /* fx_perf_round_values - perf_rounds and perf_waiter_rounds */
 void fx_perf_round_values(struct fx_des *des, const struct fx_perf_round *rd);
+
+/* fx_perf_round_record - timed call @slot of round @round moved @count
+ * threads in @ns */
+void fx_perf_round_record(struct fx_perf_round *rd, unsigned round,
+			  unsigned slot, unsigned count, uint64_t ns);
+
+/* A round-based benchmark's summary figures. */
+struct fx_perf_lat {
+	unsigned count;		/* average threads woken/requeued per round */
+	double ms;		/* average time, ms */
+	double rsd;		/* its relative stddev, % */
+};
+
+/* fx_perf_round_lat - perf's figures over the recorded calls of rounds
+ * @from to @to - 1 (to at most rd->rounds) */
+void fx_perf_round_lat(const struct fx_perf_round *rd, unsigned from,
+		       unsigned to, struct fx_perf_lat *out);
+
+/*
+ * fx_perf_round_latency - perf's summary: fx_perf_round_lat() over rounds
+ * 0 to @nrounds - 1, recorded as @val_ms, @val_rsd and @val_count (string
+ * constants) with fx_des_value()
+ */
+void fx_perf_round_latency(struct fx_des *des, const struct fx_perf_round *rd,
+			   unsigned nrounds, const char *val_ms,
+			   const char *val_rsd, const char *val_count,
+			   struct fx_perf_lat *out);
 
 /* fx_perf_end_runtime - end_ns() of hash and lock-pi: -r */
 uint64_t fx_perf_end_runtime(const void *opts);

@@ -18,7 +18,7 @@
  *   - every step runs to completion before the next (the runners settle),
  *     so woken threads never compete.
  *
- * The PRNG is xoshiro256** seeded through splitmix64.
+ * The PRNG is xoshiro256** seeded through splitmix64 (lib/rand.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,41 +27,18 @@
 
 #include "conform/conform.h"
 #include "futex.h"
+#include "lib/rand.h"
 
 /* ---- xoshiro256** ---- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 void fxc_rng_seed(struct fxc_rng *rng, uint64_t seed)
 {
-	for (int i = 0; i < 4; i++)
-		rng->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
+	fx_xoshiro_seed(rng->s, seed);
 }
 
 uint64_t fxc_rng_next(struct fxc_rng *rng)
 {
-	uint64_t *s = rng->s;
-	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
+	return fx_xoshiro_next(rng->s);
 }
 
 uint32_t fxc_rng_below(struct fxc_rng *rng, uint32_t n)

@@ -25,6 +25,7 @@
 #include "des_int.h"
 #include "hashers/hasher.h"
 #include "layouts/layout.h"
+#include "lib/rand.h"
 
 #define DES_HEAP_BASE	0x10000000ull		/* private heap of a process */
 #define DES_HEAP_LEN	(1ull << 30)
@@ -54,31 +55,9 @@ int fx_des_status(const struct fx_des *des)
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
 uint64_t fx_des_rand(struct fx_des *des)
 {
-	uint64_t *s = des->rng, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
+	return fx_xoshiro_next(des->rng);
 }
 
 /* ---- creation ---- */
@@ -87,7 +66,6 @@ struct fx_des *fx_des_new(const struct fx_des_config *cfg)
 {
 	struct fx_des *des;
 	struct fx_core_config cc;
-	uint64_t x;
 
 	if (!cfg->topo || !cfg->cost || !cfg->topo->ncpus) {
 		errno = EINVAL;
@@ -118,9 +96,7 @@ struct fx_des *fx_des_new(const struct fx_des_config *cfg)
 		return NULL;
 	}
 	des_sched_init(des);
-	x = cfg->seed;
-	for (int i = 0; i < 4; i++)
-		des->rng[i] = splitmix64(&x);
+	fx_xoshiro_seed(des->rng, cfg->seed);
 	des->hash_ps = fx_cost_hash(des->cost, des->core->hasher->name);
 	des->refcount = cc.refcount;
 	des->bucket_lines = cc.bucket_lines ? cc.bucket_lines : 1;

@@ -162,6 +162,56 @@ static struct fx_des_thread *thread(struct fx_des_proc *pr, struct prog *p,
 #define WAITBS_P (FX_OP_WAIT_BITSET | FX_PRIVATE_FLAG)
 #define WAKEBS_P (FX_OP_WAKE_BITSET | FX_PRIVATE_FLAG)
 
+/* wait_wake - @a waits on a new word of @pr; @b thinks @think_ns, then
+ * wakes one waiter of it */
+static void wait_wake(struct fx_des_proc *pr, struct prog *a, struct prog *b,
+		      uint64_t think_ns)
+{
+	a->futex = b->futex = fx_des_alloc(pr, 4, 4);
+	a->op = WAIT_P;
+	b->op = WAKE_P;
+	b->val = 1;
+	b->think_ns = think_ns;
+}
+
+/* run_wait_wake - 2 CPUs over @nnodes nodes: @a (CPU 0) waits, @b (CPU 1)
+ * wakes it after 1000 ns; the run must succeed */
+static struct fx_des *run_wait_wake(unsigned nnodes, struct prog *a,
+				    struct prog *b)
+{
+	struct fx_des *des = sim(2, nnodes, NULL, 0);
+	struct fx_des_proc *pr = fx_des_proc_new(des);
+
+	wait_wake(pr, a, b, 1000);
+	thread(pr, a, step_one, 0);
+	thread(pr, b, step_one, 1);
+	assert_int_equal(fx_des_run(des), 0);
+	return des;
+}
+
+/* bitset_waiter - @w on CPU 3 waits on @futex with bitset 1, a daemon:
+ * still waiting when the run ends */
+static struct fx_des_thread *bitset_waiter(struct fx_des_proc *pr,
+					   struct prog *w, uint64_t futex)
+{
+	struct fx_des_thread *th;
+
+	*w = (struct prog){ .futex = futex, .op = WAITBS_P, .val3 = 1 };
+	th = thread(pr, w, step_one, 3);
+	fx_des_thread_daemon(th);
+	return th;
+}
+
+/* bitset_waker - @p on @cpu thinks 1000 ns (after the waiter queued),
+ * then wakes @futex with bitset 2: walks the waiter, wakes nobody */
+static void bitset_waker(struct fx_des_proc *pr, struct prog *p,
+			 uint64_t futex, int cpu)
+{
+	*p = (struct prog){ .futex = futex, .op = WAKEBS_P, .val = 1,
+			    .val3 = 2, .think_ns = 1000 };
+	thread(pr, p, step_one, cpu);
+}
+
 /*
  * One wakeup, every cost spelled out.  A (CPU 0) waits at t=0; B (CPU 1)
  * thinks 1000 ns, then wakes it:
@@ -175,7 +225,6 @@ static struct fx_des_thread *thread(struct fx_des_proc *pr, struct prog *p,
 static void test_wakeup_cost(void **state)
 {
 	struct fx_des *des;
-	struct fx_des_proc *pr;
 	struct prog pa = { 0 }, pb = { 0 };
 	const struct fx_des_results *r;
 
@@ -189,16 +238,7 @@ static void test_wakeup_cost(void **state)
 	ns(FX_COST_ipi_remote, 5000);
 	ns(FX_COST_idle_exit, 2000);
 	ns(FX_COST_ctx_switch, 500);
-	des = sim(2, 1, NULL, 0);
-	pr = fx_des_proc_new(des);
-	pa.futex = pb.futex = fx_des_alloc(pr, 4, 4);
-	pa.op = WAIT_P;
-	pb.op = WAKE_P;
-	pb.val = 1;
-	pb.think_ns = 1000;
-	thread(pr, &pa, step_one, 0);
-	thread(pr, &pb, step_one, 1);
-	assert_int_equal(fx_des_run(des), 0);
+	des = run_wait_wake(1, &pa, &pb);
 	r = fx_des_results(des);
 	assert_int_equal(pa.ret[2], 0);
 	assert_int_equal(pa.t_user[2], 4760);
@@ -217,23 +257,13 @@ static void test_wakeup_cost(void **state)
 static void test_wakeup_remote_ipi(void **state)
 {
 	struct fx_des *des;
-	struct fx_des_proc *pr;
 	struct prog pa = { 0 }, pb = { 0 };
 
 	(void)state;
 	zero_cost();
 	ns(FX_COST_ipi_local, 1000);
 	ns(FX_COST_ipi_remote, 5000);
-	des = sim(2, 2, NULL, 0);
-	pr = fx_des_proc_new(des);
-	pa.futex = pb.futex = fx_des_alloc(pr, 4, 4);
-	pa.op = WAIT_P;
-	pb.op = WAKE_P;
-	pb.val = 1;
-	pb.think_ns = 1000;
-	thread(pr, &pa, step_one, 0);
-	thread(pr, &pb, step_one, 1);
-	assert_int_equal(fx_des_run(des), 0);
+	des = run_wait_wake(2, &pa, &pb);
 	assert_int_equal(fx_des_results(des)->wake_lat.max, 5000);
 	fx_des_free(des);
 }
@@ -253,7 +283,7 @@ static void test_lock_fifo(void **state)
 {
 	struct fx_des *des;
 	struct fx_des_proc *pr;
-	struct prog w = { 0 }, t[3];
+	struct prog w, t[3];
 	const struct fx_des_results *r;
 	uint64_t x;
 
@@ -264,23 +294,12 @@ static void test_lock_fifo(void **state)
 	ns(FX_COST_lock_handoff, 40);
 	ns(FX_COST_chain_step_local, 1000);
 	ns(FX_COST_chain_step_remote, 1000);
-	/* W is a daemon: it is still waiting when the run ends */
 	des = sim(4, 1, NULL, 0);
 	pr = fx_des_proc_new(des);
 	x = fx_des_alloc(pr, 4, 4);
-	w.futex = x;
-	w.op = WAITBS_P;
-	w.val3 = 1;
-	fx_des_thread_daemon(thread(pr, &w, step_one, 3));
-	for (int i = 0; i < 3; i++) {
-		memset(&t[i], 0, sizeof(t[i]));
-		t[i].futex = x;
-		t[i].op = WAKEBS_P;
-		t[i].val = 1;
-		t[i].val3 = 2;
-		t[i].think_ns = 1000;	/* after W has queued */
-		thread(pr, &t[i], step_one, i);
-	}
+	bitset_waiter(pr, &w, x);
+	for (int i = 0; i < 3; i++)
+		bitset_waker(pr, &t[i], x, i);
 	assert_int_equal(fx_des_run(des), 0);
 	r = fx_des_results(des);
 	/* think 1000: lock requests at 1100 */
@@ -308,7 +327,7 @@ static void test_lock_foreign(void **state)
 {
 	struct fx_des *des;
 	struct fx_des_proc *pr;
-	struct prog w = { 0 }, a = { 0 }, b = { 0 };
+	struct prog w, a, b;
 	struct fx_hash_info ix, iy;
 	const struct fx_des_results *r;
 	struct fx_des_thread *tw;
@@ -323,15 +342,9 @@ static void test_lock_foreign(void **state)
 	pr = fx_des_proc_new(des);
 	x = fx_des_alloc(pr, 4, 4);
 	y = fx_des_alloc(pr, 4, 4);
-	w = (struct prog){ .futex = x, .op = WAITBS_P, .val3 = 1 };
-	a = (struct prog){ .futex = x, .op = WAKEBS_P, .val = 1, .val3 = 2,
-			   .think_ns = 1000 };
-	b = (struct prog){ .futex = y, .op = WAKEBS_P, .val = 1, .val3 = 2,
-			   .think_ns = 1000 };
-	tw = thread(pr, &w, step_one, 3);
-	fx_des_thread_daemon(tw);
-	thread(pr, &a, step_one, 0);
-	thread(pr, &b, step_one, 1);
+	tw = bitset_waiter(pr, &w, x);
+	bitset_waker(pr, &a, x, 0);
+	bitset_waker(pr, &b, y, 1);
 	assert_int_equal(fx_futex_locate(tw->task, x, FX2_PRIVATE, &ix), 0);
 	assert_int_equal(fx_futex_locate(tw->task, y, FX2_PRIVATE, &iy), 0);
 	assert_int_equal(ix.bucket, iy.bucket);	/* the premise */
@@ -362,11 +375,7 @@ static void test_wake_placement(void **state)
 		ns(FX_COST_ctx_switch, 500);
 		des = sim(4, 2, NULL, 0);	/* CPUs 0,1 node 0; 2,3 node 1 */
 		pr = fx_des_proc_new(des);
-		p.futex = wk.futex = fx_des_alloc(pr, 4, 4);
-		p.op = WAIT_P;
-		wk.op = WAKE_P;
-		wk.val = 1;
-		wk.think_ns = 5000;
+		wait_wake(pr, &p, &wk, 5000);
 		tp = fx_des_thread_new(pr, step_one, &p, FX_DES_ANY_CPU, 0);
 		assert_non_null(tp);
 		assert_int_equal(tp->cpu, 0);
@@ -412,11 +421,7 @@ static void test_preempt_and_slice(void **state)
 	ns(FX_COST_sched_slice, 250000);
 	des = sim(2, 1, NULL, 0);
 	pr = fx_des_proc_new(des);
-	rt.futex = wk.futex = fx_des_alloc(pr, 4, 4);
-	rt.op = WAIT_P;
-	wk.op = WAKE_P;
-	wk.val = 1;
-	wk.think_ns = 1000;
+	wait_wake(pr, &rt, &wk, 1000);
 	trt = thread(pr, &rt, step_one, 0);
 	assert_int_equal(fx_des_thread_sched(trt, FX_SCHED_FIFO, 10), 0);
 	for (int i = 0; i < 2; i++) {

@@ -95,6 +95,21 @@ static void assert_has(const char *text, const char *want)
 		fail_msg("\"%s\" not found in:\n%s", want, text);
 }
 
+/* assert_describes - fx_topo_describe(@t) contains each of the strings
+ * that follow, up to a NULL */
+static void assert_describes(const struct fx_topo *t, ...)
+{
+	char *d = describe(t);
+	const char *want;
+	va_list ap;
+
+	va_start(ap, t);
+	while ((want = va_arg(ap, const char *)))
+		assert_has(d, want);
+	va_end(ap);
+	free(d);
+}
+
 static void assert_label(const struct fx_topo *t, const char *want)
 {
 	char label[64];
@@ -128,21 +143,31 @@ static void check_consistent(const struct fx_topo *t)
 	}
 }
 
+/* load_shape - load_ok(@spec): consistent, with these counts */
+static struct fx_topo *load_shape(const char *spec, unsigned ncpus,
+				  unsigned ncores, unsigned npackages,
+				  unsigned nnodes)
+{
+	struct fx_topo *t = load_ok(spec);
+
+	check_consistent(t);
+	assert_int_equal(t->ncpus, ncpus);
+	assert_int_equal(t->ncores, ncores);
+	assert_int_equal(t->npackages, npackages);
+	assert_int_equal(t->nnodes, nnodes);
+	return t;
+}
+
 /* ---------------------------------------------------------------------- */
 /* synthetic descriptions                                                 */
 
 /* An 80-CPU 8-socket box without a NUMA level: one machine-wide node. */
 static void test_synthetic_8_sockets(void **state)
 {
-	struct fx_topo *t = load_ok("package:8 core:10 pu:1");
-	char *d;
+	/* hwloc inserts one node */
+	struct fx_topo *t = load_shape("package:8 core:10 pu:1", 80, 80, 8, 1);
 
 	(void)state;
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 80);
-	assert_int_equal(t->npackages, 8);
-	assert_int_equal(t->ncores, 80);
-	assert_int_equal(t->nnodes, 1);		/* hwloc inserts one node */
 	for (unsigned i = 0; i < 80; i++) {
 		assert_int_equal(t->cpu_node[i], 0);
 		assert_int_equal(t->cpu_package[i], i / 10);
@@ -152,25 +177,20 @@ static void test_synthetic_8_sockets(void **state)
 	assert_false(t->dist_from_hwloc);
 	assert_int_equal(fx_topo_distance(t, 0, 0), 10);
 	assert_label(t, "8p1n80c80t");
-	d = describe(t);
-	assert_has(d, "topology \"package:8 core:10 pu:1\": 8p1n80c80t\n");
-	assert_has(d, "80 CPUs, 80 cores, 8 packages, 1 NUMA node\n");
-	assert_has(d, "node 0: cpus 0-79 (package 0)\n");
-	assert_has(d, "distances (cost profile");
-	free(d);
+	assert_describes(t, "topology \"package:8 core:10 pu:1\": 8p1n80c80t\n",
+			 "80 CPUs, 80 cores, 8 packages, 1 NUMA node\n",
+			 "node 0: cpus 0-79 (package 0)\n",
+			 "distances (cost profile", NULL);
 	fx_topo_free(t);
 }
 
 /* The same box with a node per socket: every other node is remote. */
 static void test_synthetic_8_sockets_numa(void **state)
 {
-	struct fx_topo *t = load_ok("package:8 numa:1 core:10 pu:1");
+	struct fx_topo *t = load_shape("package:8 numa:1 core:10 pu:1", 80, 80,
+				       8, 8);
 
 	(void)state;
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 80);
-	assert_int_equal(t->nnodes, 8);
-	assert_int_equal(t->npackages, 8);
 	for (unsigned i = 0; i < 80; i++)
 		assert_int_equal(t->cpu_node[i], i / 10);
 	for (unsigned n = 0; n < 8; n++)
@@ -184,15 +204,10 @@ static void test_synthetic_8_sockets_numa(void **state)
 /* Two packages of two nodes of 16 two-thread cores. */
 static void test_synthetic_2p4n(void **state)
 {
-	struct fx_topo *t = load_ok("package:2 numa:2 core:16 pu:2");
-	char *d;
+	struct fx_topo *t = load_shape("package:2 numa:2 core:16 pu:2", 128, 64,
+				       2, 4);
 
 	(void)state;
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 128);
-	assert_int_equal(t->nnodes, 4);
-	assert_int_equal(t->npackages, 2);
-	assert_int_equal(t->ncores, 64);
 	assert_int_equal(t->node_package[0], 0);
 	assert_int_equal(t->node_package[1], 0);
 	assert_int_equal(t->node_package[2], 1);
@@ -222,16 +237,13 @@ static void test_synthetic_2p4n(void **state)
 	assert_int_equal(fx_topo_distance(t, 3, 2), 12);
 	assert_int_equal(fx_topo_distance(t, 3, 0), 21);
 	assert_label(t, "2p4n64c128t");
-
-	d = describe(t);
-	assert_has(d, "128 CPUs, 64 cores, 2 packages, 4 NUMA nodes\n");
-	assert_has(d, "node 0: cpus 0-31 (package 0)\n");
-	assert_has(d, "node 1: cpus 32-63 (package 0)\n");
-	assert_has(d, "node 3: cpus 96-127 (package 1)\n");
-	assert_has(d, "distances (cost profile, 10 = local):\n");
-	assert_has(d, "   0   10   12   21   21\n");
-	assert_has(d, "   3   21   21   12   10\n");
-	free(d);
+	assert_describes(t, "128 CPUs, 64 cores, 2 packages, 4 NUMA nodes\n",
+			 "node 0: cpus 0-31 (package 0)\n",
+			 "node 1: cpus 32-63 (package 0)\n",
+			 "node 3: cpus 96-127 (package 1)\n",
+			 "distances (cost profile, 10 = local):\n",
+			 "   0   10   12   21   21\n",
+			 "   3   21   21   12   10\n", NULL);
 	fx_topo_free(t);
 }
 
@@ -239,14 +251,9 @@ static void test_synthetic_2p4n(void **state)
  * level: every PU is its own core. */
 static void test_synthetic_missing_levels(void **state)
 {
-	struct fx_topo *t = load_ok("node:2 core:4 pu:1");
+	struct fx_topo *t = load_shape("node:2 core:4 pu:1", 8, 8, 1, 2);
 
 	(void)state;
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 8);
-	assert_int_equal(t->nnodes, 2);
-	assert_int_equal(t->npackages, 1);
-	assert_int_equal(t->ncores, 8);
 	assert_int_equal(t->node_package[0], 0);
 	assert_int_equal(t->node_package[1], 0);
 	assert_int_equal(t->cpu_node[3], 0);
@@ -255,22 +262,14 @@ static void test_synthetic_missing_levels(void **state)
 	assert_label(t, "1p2n8c8t");
 	fx_topo_free(t);
 
-	t = load_ok("pack:2 pu:2");
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 4);
-	assert_int_equal(t->npackages, 2);
-	assert_int_equal(t->nnodes, 1);
-	assert_int_equal(t->ncores, 4);
+	t = load_shape("pack:2 pu:2", 4, 4, 2, 1);
 	for (unsigned i = 0; i < 4; i++)
 		assert_int_equal(t->cpu_core[i], i);
 	assert_label(t, "2p1n4c4t");
 	fx_topo_free(t);
 
 	/* hwloc 2.x memory-children syntax, with attributes */
-	t = load_ok("pack:2 [numa(memory=1GB)] core:2 pu:2");
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 8);
-	assert_int_equal(t->nnodes, 2);
+	t = load_shape("pack:2 [numa(memory=1GB)] core:2 pu:2", 8, 4, 2, 2);
 	assert_int_equal(t->node_package[1], 1);
 	assert_label(t, "2p2n4c8t");
 	fx_topo_free(t);
@@ -282,16 +281,12 @@ static void test_synthetic_missing_levels(void **state)
 static void test_host(void **state)
 {
 	struct fx_topo *t = load_ok("host");
-	char *d;
 
 	(void)state;
 	check_consistent(t);
 	if (!t->dist_from_hwloc)
 		assert_int_equal(fx_topo_distance(t, 0, 0), 10);
-	d = describe(t);
-	assert_has(d, "topology \"host\": ");
-	assert_has(d, "node 0: cpus ");
-	free(d);
+	assert_describes(t, "topology \"host\": ", "node 0: cpus ", NULL);
 	fx_topo_free(t);
 }
 
@@ -351,6 +346,14 @@ static char *export_xml(const char *synth, const uint64_t *dist)
 	hwloc_topology_destroy(topo);
 	return path;
 }
+
+/* xml_done - free @t (may be NULL) and remove export_xml()'s @path */
+static void xml_done(struct fx_topo *t, char *path)
+{
+	fx_topo_free(t);
+	unlink(path);
+	free(path);
+}
 #endif
 
 /* A synthetic topology exported to XML loads by path with the same shape. */
@@ -359,15 +362,8 @@ static void test_xml_roundtrip(void **state)
 	(void)state;
 #if HAVE_HWLOC
 	char *path = export_xml("package:2 numa:2 core:16 pu:2", NULL);
-	struct fx_topo *t = load_ok(path);
-	char label[64];
-	char *d;
+	struct fx_topo *t = load_shape(path, 128, 64, 2, 4);
 
-	check_consistent(t);
-	assert_int_equal(t->ncpus, 128);
-	assert_int_equal(t->nnodes, 4);
-	assert_int_equal(t->npackages, 2);
-	assert_int_equal(t->ncores, 64);
 	for (unsigned i = 0; i < 128; i++) {
 		assert_int_equal(t->cpu_node[i], i / 32);
 		assert_int_equal(t->cpu_core[i], i / 2);
@@ -375,14 +371,9 @@ static void test_xml_roundtrip(void **state)
 	assert_int_equal(t->node_package[1], 0);
 	assert_int_equal(t->node_package[2], 1);
 	assert_false(t->dist_from_hwloc);
-	fx_topo_label(t, label, sizeof(label));
-	assert_string_equal(label, "2p4n64c128t");
-	d = describe(t);
-	assert_has(d, "node 2: cpus 64-95 (package 1)\n");
-	free(d);
-	fx_topo_free(t);
-	unlink(path);
-	free(path);
+	assert_label(t, "2p4n64c128t");
+	assert_describes(t, "node 2: cpus 64-95 (package 1)\n", NULL);
+	xml_done(t, path);
 #else
 	skip();
 #endif
@@ -401,7 +392,6 @@ static void test_xml_distances(void **state)
 	};
 	char *path = export_xml("package:2 numa:2 core:2 pu:1", dist);
 	struct fx_topo *t;
-	char *d;
 
 	if (!path)
 		skip();
@@ -414,13 +404,9 @@ static void test_xml_distances(void **state)
 			assert_int_equal(fx_topo_distance(t, a, b), dist[a * 4 + b]);
 	fx_topo_set_distances(t, 10, 12, 21);		/* ignored */
 	assert_int_equal(fx_topo_distance(t, 1, 3), 23);
-	d = describe(t);
-	assert_has(d, "distances (hwloc, 10 = local):\n");
-	assert_has(d, "   1   11   10   21   23\n");
-	free(d);
-	fx_topo_free(t);
-	unlink(path);
-	free(path);
+	assert_describes(t, "distances (hwloc, 10 = local):\n",
+			 "   1   11   10   21   23\n", NULL);
+	xml_done(t, path);
 #else
 	skip();
 #endif
@@ -501,8 +487,7 @@ static void test_limits(void **state)
 		char *path = export_xml("package:33 core:32 pu:4", NULL);
 
 		load_err(path, "4224 CPUs, more than the 4096 supported");
-		unlink(path);
-		free(path);
+		xml_done(NULL, path);
 	}
 #endif
 }
@@ -539,15 +524,12 @@ static void test_describe_cpu_lists(void **state)
 		.cpu_node = cpu_node, .cpu_package = zero, .cpu_core = core,
 		.node_package = node_package, .dist = dist, .spec = spec,
 	};
-	char *d;
 
 	(void)state;
-	d = describe(&t);
-	assert_has(d, "topology \"hand\": 2p3n7c7t\n");
-	assert_has(d, "node 0: cpus 0,2-3,5-6 (package 0)\n");
-	assert_has(d, "node 1: cpus 1,4 (package 0)\n");
-	assert_has(d, "node 2: cpus none (package 1)\n");
-	free(d);
+	assert_describes(&t, "topology \"hand\": 2p3n7c7t\n",
+			 "node 0: cpus 0,2-3,5-6 (package 0)\n",
+			 "node 1: cpus 1,4 (package 0)\n",
+			 "node 2: cpus none (package 1)\n", NULL);
 }
 
 int main(void)

@@ -124,11 +124,14 @@ static void pt_run(struct pt *p)
 	fclose(f);
 }
 
+/* pt_go - pt_setup() with the defaults and @check, pt_run(); the run
+ * must succeed */
 static void pt_go(struct pt *p, const struct fx_workload *wl,
-		  const char *args)
+		  const char *args, bool check)
 {
-	pt_setup(p, wl, args, 0, NULL, 1, true);
+	pt_setup(p, wl, args, 0, NULL, 1, check);
 	pt_run(p);
+	assert_int_equal(p->run_rc, 0);
 }
 
 static void pt_free(struct pt *p)
@@ -150,6 +153,23 @@ static double pt_val(const struct pt *p, const char *name)
 			return r->value[i];
 	fail_msg("%s: no value %s", p->wl->name, name);
 	return -1;
+}
+
+/* pt_val_is - the workload's result value @name is @want */
+static void pt_val_is(const struct pt *p, const char *name, double want)
+{
+	double v = pt_val(p, name);
+
+	if (v != want)
+		fail_msg("%s: %s is %g, expected %g", p->wl->name, name, v,
+			 want);
+}
+
+/* pt_rounds - a round-based run did @rounds rounds with all @t threads */
+static void pt_rounds(const struct pt *p, unsigned rounds, unsigned t)
+{
+	pt_val_is(p, "perf_rounds", rounds);
+	pt_val_is(p, "perf_waiter_rounds", rounds * t);
 }
 
 static const struct fx_des_results *pt_res(const struct pt *p)
@@ -201,18 +221,15 @@ static void test_hash_eagain(void **state)
 	double ops;
 
 	(void)state;
-	pt_setup(&p, &fx_wl_perf_hash, "-t 4 -f 64 -r 0.0005", 0, NULL, 1,
-		 false);
-	pt_run(&p);
+	pt_go(&p, &fx_wl_perf_hash, "-t 4 -f 64 -r 0.0005", false);
 	r = pt_res(&p);
-	assert_int_equal(p.run_rc, 0);
 	assert_int_equal(r->sim_ns, 500000);
 	ops = (double)r->ops;
 	assert_true(ops > 1000);
 	/* every FUTEX_WAIT failed with EAGAIN and none slept */
-	assert_true(pt_val(&p, "perf_eagain") == ops);
-	assert_true(pt_val(&p, "perf_unexpected") == 0);
-	assert_true(pt_val(&p, "perf_slept") == 0);
+	pt_val_is(&p, "perf_eagain", ops);
+	pt_val_is(&p, "perf_unexpected", 0);
+	pt_val_is(&p, "perf_slept", 0);
 	assert_int_equal(r->wakeups, 0);
 	/* the ops are the workload's futex calls (plus none of its own) */
 	assert_true(r->futex_ops >= r->ops && r->futex_ops <= r->ops + 4);
@@ -238,25 +255,19 @@ static void test_hash_variants(void **state)
 
 	(void)state;
 	/* one futex per thread: perf's other line; silent: no thread lines */
-	pt_setup(&p, &fx_wl_perf_hash, "-t 2 -f 1 -r 0.0002", 0, NULL, 1,
-		 true);
-	pt_run(&p);
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_hash, "-t 2 -f 1 -r 0.0002", true);
 	pt_has(&p, "[thread  1] futex: 0x");
-	assert_true(pt_val(&p, "perf_eagain") == (double)pt_res(&p)->ops);
+	pt_val_is(&p, "perf_eagain", (double)pt_res(&p)->ops);
 	pt_free(&p);
 
-	pt_setup(&p, &fx_wl_perf_hash, "-sS -t2 -f 8 --runtime=0.0002", 0,
-		 NULL, 1, true);
-	pt_run(&p);
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_hash, "-sS -t2 -f 8 --runtime=0.0002", true);
 	pt_has(&p, "2 threads, each operating on 8 [shared] futexes");
 	assert_int_equal(pt_count(&p, "[thread"), 0);
 	/* silent: no blank line before the summary */
 	pt_has(&p, "\n\nAveraged ");
 	assert_null(strstr(p.out, "\n\n\nAveraged"));
-	assert_true(pt_val(&p, "perf_eagain") == (double)pt_res(&p)->ops);
-	assert_true(pt_val(&p, "perf_unexpected") == 0);
+	pt_val_is(&p, "perf_eagain", (double)pt_res(&p)->ops);
+	pt_val_is(&p, "perf_unexpected", 0);
 	pt_free(&p);
 
 	/* --threads of futexsim run overrides -t */
@@ -273,17 +284,11 @@ static void test_hash_buckets(void **state)
 	struct pt p;
 
 	(void)state;
-	pt_setup(&p, &fx_wl_perf_hash, "-t 2 -f 16 -r 0.0002 -b 128", 0,
-		 NULL, 1, false);
-	pt_run(&p);
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_hash, "-t 2 -f 16 -r 0.0002 -b 128", false);
 	pt_has(&p, "Futex hashing: 128 hash buckets\n");
 	pt_free(&p);
 
-	pt_setup(&p, &fx_wl_perf_hash, "-t 2 -f 16 -r 0.0002 -b 0", 0, NULL,
-		 1, false);
-	pt_run(&p);
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_hash, "-t 2 -f 16 -r 0.0002 -b 0", false);
 	pt_has(&p, "Futex hashing: global hash\n");
 	pt_free(&p);
 
@@ -311,13 +316,11 @@ static void test_wake(void **state)
 	struct pt p;
 
 	(void)state;
-	pt_go(&p, &fx_wl_perf_wake, "-t 4");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_wake, "-t 4", true);
 	/* -w 1: 4 calls per round, 10 rounds (perf's bench_repeat) */
 	assert_int_equal(pt_res(&p)->ops, 40);
-	assert_true(pt_val(&p, "perf_rounds") == 10);
-	assert_true(pt_val(&p, "perf_woken") == 4);
-	assert_true(pt_val(&p, "perf_waiter_rounds") == 40);
+	pt_rounds(&p, 10, 4);
+	pt_val_is(&p, "perf_woken", 4);
 	assert_true(pt_val(&p, "perf_wake_ms") > 0);
 	assert_true(pt_res(&p)->wakeups >= 40);
 	pt_has(&p, "]: blocking on 4 threads (at [private] futex 0x");
@@ -330,17 +333,15 @@ static void test_wake(void **state)
 	pt_free(&p);
 
 	/* -w 3 of 5: ceil(5 / 3) = 2 calls per round; 3 rounds */
-	pt_go(&p, &fx_wl_perf_wake, "-t 5 -w 3 --repeat 3 -S");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_wake, "-t 5 -w 3 --repeat 3 -S", true);
 	assert_int_equal(pt_res(&p)->ops, 6);
-	assert_true(pt_val(&p, "perf_waiter_rounds") == 15);
+	pt_rounds(&p, 3, 5);
 	pt_has(&p, "(at [shared] futex 0x");
 	assert_int_equal(pt_count(&p, "[Run "), 3);
 	pt_free(&p);
 
 	/* -w above -t: perf wakes them all in one call */
-	pt_go(&p, &fx_wl_perf_wake, "-t 3 -w 8 -s --repeat 2");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_wake, "-t 3 -w 8 -s --repeat 2", true);
 	assert_int_equal(pt_res(&p)->ops, 2);
 	assert_int_equal(pt_count(&p, "[Run "), 0);
 	pt_has(&p, "Wokeup 3 of 3 threads in ");
@@ -354,13 +355,11 @@ static void test_wake_parallel(void **state)
 	struct pt p;
 
 	(void)state;
-	pt_go(&p, &fx_wl_perf_wake_parallel, "-t 4 -w 2");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_wake_parallel, "-t 4 -w 2", true);
 	/* one FUTEX_WAKE per waker per round */
 	assert_int_equal(pt_res(&p)->ops, 20);
-	assert_true(pt_val(&p, "perf_woken") == 2);
-	assert_true(pt_val(&p, "perf_rounds") == 10);
-	assert_true(pt_val(&p, "perf_waiter_rounds") == 40);
+	pt_rounds(&p, 10, 4);
+	pt_val_is(&p, "perf_woken", 2);
 	pt_has(&p, "), 2 threads waking up 2 at a time.\n\n");
 	assert_int_equal(pt_count(&p, "]: Avg per-thread latency (waking 2/4 threads) in "), 10);
 	pt_has(&p, "\nAvg per-thread latency (waking 2/4 threads) in ");
@@ -368,8 +367,7 @@ static void test_wake_parallel(void **state)
 	pt_free(&p);
 
 	/* default and -w above -t: one waker per thread (perf clamps) */
-	pt_go(&p, &fx_wl_perf_wake_parallel, "-t 3 -w 9 --repeat 2");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_wake_parallel, "-t 3 -w 9 --repeat 2", true);
 	assert_int_equal(pt_res(&p)->ops, 6);
 	pt_has(&p, "), 3 threads waking up 1 at a time.");
 	pt_free(&p);
@@ -385,18 +383,24 @@ static void test_wake_parallel(void **state)
 
 /* ---- perf-requeue ---- */
 
+/* rq_every_round - each of @t threads was requeued (or woken) in each of
+ * perf's 10 rounds and left it without an error */
+static void rq_every_round(const struct pt *p, unsigned t)
+{
+	pt_rounds(p, 10, t);
+	pt_val_is(p, "perf_requeued", t);
+	pt_val_is(p, "perf_waiter_errors", 0);
+}
+
 static void test_requeue(void **state)
 {
 	struct pt p;
 
 	(void)state;
-	pt_go(&p, &fx_wl_perf_requeue, "-t 4");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_requeue, "-t 4", true);
 	/* -q 1: one CMP_REQUEUE per thread, 10 rounds */
 	assert_int_equal(pt_res(&p)->ops, 40);
-	assert_true(pt_val(&p, "perf_requeued") == 4);
-	assert_true(pt_val(&p, "perf_waiter_rounds") == 40);
-	assert_true(pt_val(&p, "perf_waiter_errors") == 0);
+	rq_every_round(&p, 4);
 	pt_has(&p, "]: Requeuing 4 threads (from [private] 0x");
 	pt_has(&p, " to 0x");
 	pt_has(&p, "), 1 at a time.\n\n");
@@ -406,15 +410,13 @@ static void test_requeue(void **state)
 	pt_free(&p);
 
 	/* -B: all at once, one call per round; -q above -t is -t */
-	pt_go(&p, &fx_wl_perf_requeue, "-t 4 -B --repeat 3");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_requeue, "-t 4 -B --repeat 3", true);
 	assert_int_equal(pt_res(&p)->ops, 3);
 	pt_has(&p, "), 4 at a time.");
 	pt_free(&p);
-	pt_go(&p, &fx_wl_perf_requeue, "-t 3 -q 7 -S --repeat 2");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_requeue, "-t 3 -q 7 -S --repeat 2", true);
 	assert_int_equal(pt_res(&p)->ops, 2);
-	assert_true(pt_val(&p, "perf_waiter_rounds") == 6);
+	pt_rounds(&p, 2, 3);
 	pt_has(&p, "Requeuing 3 threads (from [shared] 0x");
 	pt_free(&p);
 }
@@ -424,42 +426,43 @@ static void test_requeue_pi(void **state)
 	struct pt p;
 
 	(void)state;
-	pt_go(&p, &fx_wl_perf_requeue, "-t 4 -p");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_requeue, "-t 4 -p", true);
 	/* every thread was woken or requeued once a round, got futex2 and
 	 * unlocked it without an error */
-	assert_true(pt_val(&p, "perf_requeued") == 4);
-	assert_true(pt_val(&p, "perf_waiter_rounds") == 40);
-	assert_true(pt_val(&p, "perf_waiter_errors") == 0);
+	rq_every_round(&p, 4);
 	assert_true(pt_res(&p)->ops >= 10 && pt_res(&p)->ops <= 40);
 	pt_has(&p, "to PI 0x");
 	assert_int_equal(pt_count(&p, ": Awoke and Requeued ("), 10);
 	pt_has(&p, "\nRequeued 4 of 4 threads in ");
 	pt_free(&p);
 
-	pt_go(&p, &fx_wl_perf_requeue, "-t 4 -p -B --repeat 3");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_requeue, "-t 4 -p -B --repeat 3", true);
 	/* one call: wakes the top waiter onto free futex2, requeues 3 */
 	assert_int_equal(pt_res(&p)->ops, 3);
 	assert_int_equal(pt_count(&p, ": Awoke and Requeued (1+3) of 4 threads"), 3);
-	assert_true(pt_val(&p, "perf_waiter_errors") == 0);
+	pt_val_is(&p, "perf_waiter_errors", 0);
 	pt_free(&p);
 }
 
 /* ---- perf-lock-pi ---- */
+
+/* lpi_exclusive - mutual exclusion held, the word named the holder, and
+ * no FUTEX_LOCK_PI failed */
+static void lpi_exclusive(const struct pt *p)
+{
+	pt_val_is(p, "perf_max_holders", 1);
+	pt_val_is(p, "perf_owner_mismatch", 0);
+	pt_val_is(p, "perf_lock_errors", 0);
+}
 
 static void test_lock_pi(void **state)
 {
 	struct pt p;
 
 	(void)state;
-	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -r 0.005");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -r 0.005", true);
 	assert_true(pt_res(&p)->ops > 10);
-	/* mutual exclusion, and the word names the holder */
-	assert_true(pt_val(&p, "perf_max_holders") == 1);
-	assert_true(pt_val(&p, "perf_owner_mismatch") == 0);
-	assert_true(pt_val(&p, "perf_lock_errors") == 0);
+	lpi_exclusive(&p);
 	/* contended: PI waiters slept and were handed the lock */
 	assert_true(pt_res(&p)->wakeups > 0);
 	pt_has(&p, "]: 4 threads doing pi lock/unlock pairing for 0.005 secs.\n\n");
@@ -469,12 +472,9 @@ static void test_lock_pi(void **state)
 	pt_free(&p);
 
 	/* -M: a lock each, never contended (usleep(1) sleeps ~51 us) */
-	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -M -r 0.005");
-	assert_int_equal(p.run_rc, 0);
+	pt_go(&p, &fx_wl_perf_lock_pi, "-t 4 -M -r 0.005", true);
 	assert_true(pt_res(&p)->ops > 40);
-	assert_true(pt_val(&p, "perf_max_holders") == 1);
-	assert_true(pt_val(&p, "perf_owner_mismatch") == 0);
-	assert_true(pt_val(&p, "perf_lock_errors") == 0);
+	lpi_exclusive(&p);
 	assert_int_equal(pt_res(&p)->wakeups, 0);
 	assert_true(pt_val(&p, "perf_ops_per_sec_rsd") < 5.0);
 	pt_free(&p);

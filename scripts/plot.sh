@@ -35,6 +35,21 @@
 #                   threads; mean over seeds
 #             TOPO is the topology string with every run of characters
 #             outside [A-Za-z0-9._-] made "_" (an XML path: its file name).
+#   slots     bench.csv of "make bench" (sim/benchres.h).  Per host:
+#               slots-HOST   slot_sweep ops_per_s against the private
+#                   hash's slots (log2 x), one line per thread count;
+#                   slots=0 (the global hash) a dashed horizontal line
+#   latency-matrix  bench.csv of "make bench".  Per host and target:
+#               latency-matrix-HOST-TARGET   heatmap of wake_latency
+#                   lat_p50_ns (FX_PLOT_LAT=p99 picks another), waker
+#                   CPU x wakee CPU; cells without a row blank
+#   validation  CSV of "futexsim validate --out FILE.csv".  Per kind
+#             (throughput: the ratio rows; latency: the lat_* rows):
+#               validation-KIND   measured against predicted, one point
+#                   per row coloured by status, y = x and the +-15% and
+#                   +-25% error bands; labels largest error first, at
+#                   most FX_PLOT_LABELS (24; "all": every one), none
+#                   overlapping
 # OUTDIR defaults to the input's directory.
 set -eu
 
@@ -49,6 +64,11 @@ kinds:
   throughput   throughput vs threads from "futexsim run" CSV
   lockwait     bucket-lock wait per op, own key vs foreign keys, from
                "futexsim run" CSV
+  slots        live-kernel ops/s vs private futex hash slots, per thread
+               count, from "make bench" (results/bench/HOST-DATE/bench.csv)
+  latency-matrix  live-kernel wake-up latency heatmaps, waker CPU x wakee
+               CPU, per target (idle/busy), from "make bench" bench.csv
+  validation   measured vs predicted, per kind, from "futexsim validate" CSV
 EOF
 	exit 2
 }
@@ -59,7 +79,7 @@ die() { echo "plot.sh: $*" >&2; exit 1; }
 kind=$1
 csv=$2
 case $kind in
-collide|latency-cdf|throughput|lockwait) ;;
+collide|latency-cdf|throughput|lockwait|slots|latency-matrix|validation) ;;
 -h|--help|help) usage ;;
 *) echo "plot.sh: unknown kind '$kind'" >&2; usage ;;
 esac
@@ -776,9 +796,657 @@ plot_latency_cdf() {
 	render_all
 }
 
+# ---- "make bench" results (bench.csv; sim/benchres.h) ----
+#
+# bench_line(s)     one line of a bench.csv: the header must be BENCH_COLS
+#                   (extra columns after them are allowed), each row is
+#                   checked against the format of sim/benchres.h and stored
+#                   as R[row, column] (NR_ROWS rows, RL[row] its line), its
+#                   params as PV[row, key] (PH[row, key] set, PK[row, i] the
+#                   keys in order, PN[row] of them)
+# isint(v)          v is a decimal integer
+# pextra(r, skip)   the params of row r without the keys listed (space-
+#                   separated) in skip, as "k=v;k=v"
+# nsfmt(v)          v ns as a short string: 850ns, 4.2us, 12us, 1.3ms
+BENCH_COLS='host,kernel,cpus,nodes,distances,slots,benchmark,params,metric,value,unit'
+AWK_BENCH='
+function isint(v) {
+	return v ~ /^-?[0-9]+$/
+}
+function bench_line(s,    n, i, F, W, nw, r, np, P, j, k, v, d, DR, DE, ne, m) {
+	sub(/\r$/, "", s)
+	if (s ~ /^#/ || s ~ /^[ \t]*$/)
+		return
+	if (!NCOL) {
+		n = split(s, F, ",")
+		nw = split(BENCH_COLS, W, ",")
+		for (i = 1; i <= nw; i++)
+			if (i > n || F[i] != W[i])
+				fail(sprintf("line %d: not the header of a \"make bench\" bench.csv: column %d is %s, expected \"%s\" (the header is %s)", NR, i, i > n ? "missing" : "\"" F[i] "\"", W[i], BENCH_COLS))
+		for (i = 1; i <= n; i++)
+			COLN[i] = F[i]
+		NCOL = n
+		return
+	}
+	if (index(s, "\""))
+		fail(sprintf("line %d: a quote: no field of bench.csv is quoted", NR))
+	n = split(s, F, ",")
+	if (n != NCOL)
+		fail(sprintf("line %d: %d fields, expected %d as in the header", NR, n, NCOL))
+	r = ++NR_ROWS
+	RL[r] = NR
+	for (i = 1; i <= n; i++)
+		R[r, COLN[i]] = F[i]
+	if (!isint(F[3]) || F[3] < 1)
+		fail(sprintf("line %d: cpus is \"%s\", expected a positive integer", NR, F[3]))
+	if (!isint(F[4]) || F[4] < 1)
+		fail(sprintf("line %d: nodes is \"%s\", expected a positive integer", NR, F[4]))
+	if (!isint(F[6]) || F[6] < -1)
+		fail(sprintf("line %d: slots is \"%s\", expected an integer >= -1", NR, F[6]))
+	if (F[7] == "" || F[9] == "")
+		fail(sprintf("line %d: empty %s", NR, F[7] == "" ? "benchmark" : "metric"))
+	if (F[10] !~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/)
+		fail(sprintf("line %d: value is \"%s\", expected a finite number", NR, F[10]))
+	d = F[4] SUBSEP F[5]
+	if (!(d in DOK)) {
+		m = split(F[5], DR, ";")
+		if (m != F[4])
+			fail(sprintf("line %d: distances \"%s\" has %d row(s), expected %d (one per node, joined by \";\")", NR, F[5], m, F[4]))
+		for (i = 1; i <= m; i++) {
+			ne = split(DR[i], DE, " ")
+			if (ne != F[4])
+				fail(sprintf("line %d: distances \"%s\": row %d has %d value(s), expected %d", NR, F[5], i, ne, F[4]))
+			for (j = 1; j <= ne; j++)
+				if (DE[j] !~ /^[0-9]+$/ || DE[j] < 1)
+					fail(sprintf("line %d: distances \"%s\": \"%s\" is not a positive integer", NR, F[5], DE[j]))
+		}
+		DOK[d] = 1
+	}
+	PN[r] = 0
+	if (F[8] == "")
+		return
+	np = split(F[8], P, ";")
+	for (j = 1; j <= np; j++) {
+		k = index(P[j], "=")
+		if (k < 2)
+			fail(sprintf("line %d: params \"%s\": \"%s\" is not key=value", NR, F[8], P[j]))
+		v = substr(P[j], k + 1)
+		k = substr(P[j], 1, k - 1)
+		if ((r, k) in PH)
+			fail(sprintf("line %d: params \"%s\": key \"%s\" twice", NR, F[8], k))
+		PH[r, k] = 1
+		PV[r, k] = v
+		PK[r, ++PN[r]] = k
+	}
+}
+function pextra(r, skip,    i, out, k) {
+	out = ""
+	for (i = 1; i <= PN[r]; i++) {
+		k = PK[r, i]
+		if (index(" " skip " ", " " k " "))
+			continue
+		out = out (out == "" ? "" : ";") k "=" PV[r, k]
+	}
+	return out
+}
+function bench_end() {
+	if (failed)
+		exit 3
+	if (!NCOL)
+		fail("no header line: not a \"make bench\" bench.csv")
+	if (!NR_ROWS)
+		fail("no data rows (every benchmark skipped?)")
+}
+function figname(base,    b, u) {
+	b = base
+	for (u = 2; b in FIGUSED; u++)
+		b = base "-" u
+	FIGUSED[b] = 1
+	return b
+}
+function nsfmt(v) {
+	if (v >= 1e6) return sprintf("%.3gms", v / 1e6)
+	if (v >= 1e3) return sprintf("%.3gus", v / 1e3)
+	return sprintf("%.3gns", v)
+}
+'
+
+plot_slots() {
+	# Per host and kernel: one line per thread count (and whatever other
+	# params vary), ops/s against private hash slots; slots=0 (the global
+	# hash) as a dashed horizontal line in the same colour.
+	awk -v src="$csv" -v dir="$work" -v BENCH_COLS="$BENCH_COLS" "$AWK_LIB$AWK_BENCH"'
+	{ bench_line($0) }
+	END {
+		bench_end()
+		for (r = 1; r <= NR_ROWS; r++) {
+			if (R[r, "benchmark"] != "slot_sweep" || R[r, "metric"] != "ops_per_s")
+				continue
+			nrow++
+			if (!((r, "slots") in PH) || !((r, "threads") in PH))
+				fail(sprintf("line %d: slot_sweep params \"%s\" lack slots= or threads=", RL[r], R[r, "params"]))
+			s = PV[r, "slots"]; t = PV[r, "threads"]
+			if (!isint(s) || s < 0)
+				fail(sprintf("line %d: slot_sweep slots=%s, expected an integer >= 0", RL[r], s))
+			if (!isint(t) || t < 1)
+				fail(sprintf("line %d: slot_sweep threads=%s, expected a positive integer", RL[r], t))
+			s += 0; t += 0
+			g = R[r, "host"] SUBSEP R[r, "kernel"]
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GR[g] = r }
+			x = pextra(r, "slots threads")
+			if ((g in XA) && XA[g] != x)
+				XD[g] = 1
+			XA[g] = x
+			k = sprintf("%09d", t) SUBSEP x
+			if (!((g, k) in lseen)) { lseen[g, k] = 1; L[g, ++nl[g]] = k }
+			p = g SUBSEP k SUBSEP s
+			if (p in V) {
+				if (!ndup++) dupl = RL[r]
+				continue
+			}
+			V[p] = R[r, "value"] + 0
+			if (s == 0)
+				continue
+			gk = g SUBSEP k
+			S[gk, ++ns[gk]] = s
+			if (!((g, s) in sx)) { sx[g, s] = 1; SX[g, ++nsx[g]] = s }
+			if (!(g in slo) || s < slo[g]) slo[g] = s
+			if (s > shi[g]) shi[g] = s
+			if (!(g in unit)) unit[g] = R[r, "unit"]
+			else if (unit[g] != R[r, "unit"]) unit[g] = "mixed units"
+		}
+		if (!nrow)
+			fail("no slot_sweep rows with metric ops_per_s")
+		if (ndup)
+			printf "plot.sh: %s: %d repeated slot_sweep row(s) ignored, the first at line %d (the first row of a figure wins)\n", src, ndup, dupl > "/dev/stderr"
+		for (gi = 1; gi <= ng; gi++)
+			if (nsx[G[gi]])
+				nfig++
+		if (!nfig)
+			fail("the slot_sweep rows are all slots=0 (the global hash): no private hash size to plot")
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; r = GR[g]
+			if (!nsx[g]) {
+				printf "plot.sh: %s: host %s has slot_sweep rows only for slots=0 (the global hash): left out\n", src, R[r, "host"] > "/dev/stderr"
+				continue
+			}
+			base = figname("slots-" fname(R[r, "host"]))
+			print base > (dir "/figs")
+			m = nl[g]
+			for (i = 1; i <= m; i++) LS[i] = L[g, i]
+			isort(LS, m)
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			printf "" > dat
+			xa = slo[g] / 1.5; xb = shi[g] * 1.5
+			plot = ""; blk = 0
+			for (i = 1; i <= m; i++) {
+				k = LS[i]; gk = g SUBSEP k; split(k, kk, SUBSEP)
+				lab = (kk[1] + 0) " thread" (kk[1] + 0 > 1 ? "s" : "")
+				if (XD[g]) lab = lab ", " (kk[2] == "" ? "(no other params)" : kk[2])
+				c = ns[gk]
+				if (c) {
+					for (j = 1; j <= c; j++) SS[j] = S[gk, j]
+					isort(SS, c)
+					for (j = 1; j <= c; j++)
+						printf "%d %.8g\n", SS[j], V[gk SUBSEP SS[j]] >> dat
+					printf "\n\n" >> dat
+					plot = plot (plot == "" ? "" : ", \\\n     ") sprintf("\"%s\" index %d using 1:2 with linespoints lw 2 pt %d ps 1.3 lc %d title \"%s\"", dat, blk++, 5 + 2 * ((i - 1) % 4), i, gpstr(lab))
+				}
+				if ((gk SUBSEP 0) in V) {
+					printf "%.8g %.8g\n%.8g %.8g\n\n\n", xa, V[gk SUBSEP 0], xb, V[gk SUBSEP 0] >> dat
+					plot = plot (plot == "" ? "" : ", \\\n     ") sprintf("\"%s\" index %d using 1:2 with lines lw 2 dt 2 lc %d title \"%s: global hash (slots=0)\"", dat, blk++, i, gpstr(lab))
+				}
+			}
+			close(dat)
+			c = nsx[g]
+			for (j = 1; j <= c; j++) SS[j] = SX[g, j]
+			isort(SS, c)
+			tics = ""
+			for (j = 1; j <= c; j++)
+				tics = tics (j > 1 ? ", " : "") sprintf("\"%d\" %d", SS[j], SS[j])
+			wo = XD[g] || XA[g] == "" ? "" : ", " XA[g]
+			printf "set title \"Private futex hash: throughput against its slots (slot_sweep%s)\\nhost %s, kernel %s, %s CPUs, %s node(s)\" noenhanced\n", gpstr(wo), gpstr(R[r, "host"]), gpstr(R[r, "kernel"]), R[r, "cpus"], R[r, "nodes"] > gp
+			printf "set xlabel \"private hash slots (PR_FUTEX_HASH_SET_SLOTS; log2 scale)\" noenhanced\n" > gp
+			printf "set ylabel \"throughput (%s)\"\n", gpstr(unit[g]) > gp
+			printf "set logscale x 2\nset xrange [%g:%g]\nset xtics (%s)\n", xa, xb, tics > gp
+			if (c > 12)
+				printf "set xtics rotate by -45\n" > gp
+			printf "set yrange [0:*]\nset format y \"%%.1s%%c\"\nset grid\nset key outside right top noenhanced\n" > gp
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
+plot_latency_matrix() {
+	# Per host, kernel and target: a heatmap of the wake_latency figure
+	# (lat_p50_ns, or FX_PLOT_LAT=pNN), waker CPU x wakee CPU; a cell
+	# without a row stays blank.
+	pct=${FX_PLOT_LAT:-p50}
+	case $pct in
+	p[0-9]*) ;;
+	*) die "FX_PLOT_LAT=$pct: expected a percentile such as p50, p90, p99" ;;
+	esac
+	awk -v src="$csv" -v dir="$work" -v BENCH_COLS="$BENCH_COLS" -v pct="$pct" "$AWK_LIB$AWK_BENCH"'
+	{ bench_line($0) }
+	END {
+		bench_end()
+		met = "lat_" pct "_ns"
+		for (r = 1; r <= NR_ROWS; r++) {
+			if (R[r, "benchmark"] != "wake_latency")
+				continue
+			have[R[r, "metric"]] = 1
+			if (R[r, "metric"] != met)
+				continue
+			nrow++
+			if (!((r, "waker") in PH) || !((r, "wakee") in PH) || !((r, "target") in PH))
+				fail(sprintf("line %d: wake_latency params \"%s\" lack waker=, wakee= or target=", RL[r], R[r, "params"]))
+			wx = PV[r, "waker"]; wy = PV[r, "wakee"]; tg = PV[r, "target"]
+			if (!isint(wx) || wx < 0 || !isint(wy) || wy < 0)
+				fail(sprintf("line %d: wake_latency waker=%s wakee=%s, expected CPU numbers", RL[r], wx, wy))
+			if (tg == "")
+				fail(sprintf("line %d: wake_latency target is empty", RL[r]))
+			d = ((r, "distance") in PH) ? PV[r, "distance"] : ""
+			if (d != "" && (d !~ /^[0-9]+$/ || d < 1))
+				fail(sprintf("line %d: wake_latency distance=%s, expected a positive integer", RL[r], d))
+			wx += 0; wy += 0
+			v = R[r, "value"] + 0
+			h = R[r, "host"] SUBSEP R[r, "kernel"]
+			g = h SUBSEP tg
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GR[g] = r; GH[g] = h }
+			if (!((h, "x", wx) in cpu)) { cpu[h, "x", wx] = 1; XS[h, ++nx[h]] = wx }
+			if (!((h, "y", wy) in cpu)) { cpu[h, "y", wy] = 1; YS[h, ++ny[h]] = wy }
+			c = g SUBSEP wx SUBSEP wy
+			if (c in CV) {
+				if (!ndup++) dupl = RL[r]
+				continue
+			}
+			CV[c] = v
+			C[g, ++nc[g]] = wx SUBSEP wy
+			dk = d == "" ? "?" : d
+			if (!((g, dk) in DC)) DL[g, ++nd[g]] = dk
+			DC[g, dk]++
+			if (!(g in vlo) || v < vlo[g]) vlo[g] = v
+			if (!(g in vhi) || v > vhi[g]) vhi[g] = v
+		}
+		if (!nrow) {
+			hm = ""
+			for (k in have) hm = hm (hm == "" ? "" : " ") k
+			fail(sprintf("no wake_latency rows with metric %s%s", met, hm == "" ? "" : " (it has: " hm ")"))
+		}
+		if (ndup)
+			printf "plot.sh: %s: %d repeated wake_latency cell(s) ignored, the first at line %d (the first row wins)\n", src, ndup, dupl > "/dev/stderr"
+		# CPU axes per host, shared by its targets
+		for (gi = 1; gi <= ng; gi++) {
+			h = GH[G[gi]]
+			if (h in hdone)
+				continue
+			hdone[h] = 1
+			for (i = 1; i <= nx[h]; i++) A[i] = XS[h, i]
+			isort(A, nx[h])
+			for (i = 1; i <= nx[h]; i++) { XI[h, A[i]] = i - 1; XO[h, i] = A[i] }
+			for (i = 1; i <= ny[h]; i++) A[i] = YS[h, i]
+			isort(A, ny[h])
+			for (i = 1; i <= ny[h]; i++) { YI[h, A[i]] = i - 1; YO[h, i] = A[i] }
+		}
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; r = GR[g]; h = GH[g]
+			split(g, gg, SUBSEP)
+			base = figname("latency-matrix-" fname(R[r, "host"]) "-" fname(gg[3]))
+			print base > (dir "/figs")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			lo = vlo[g]; hi = vhi[g]
+			logcb = lo > 0 && hi >= 10 * lo
+			lab = nx[h] <= 16 && ny[h] <= 16
+			# cells in DAT; value labels on dark cells (white) in DAT.1,
+			# on light ones (black) in DAT.0
+			printf "" > dat
+			for (i = 1; i <= nc[g]; i++) {
+				split(C[g, i], cc, SUBSEP)
+				printf "%d %d %.8g\n", XI[h, cc[1]], YI[h, cc[2]], CV[g SUBSEP cc[1] SUBSEP cc[2]] >> dat
+			}
+			close(dat)
+			nlab[0] = nlab[1] = 0
+			for (dark = 1; dark >= 0 && lab; dark--) {
+				lf = dat "." dark
+				printf "" > lf
+				for (i = 1; i <= nc[g]; i++) {
+					split(C[g, i], cc, SUBSEP)
+					v = CV[g SUBSEP cc[1] SUBSEP cc[2]]
+					if (hi <= lo) f = 0.5
+					else if (logcb) f = log(v / lo) / log(hi / lo)
+					else f = (v - lo) / (hi - lo)
+					if ((f < 0.45) != dark)
+						continue
+					printf "%d %d %s\n", XI[h, cc[1]], YI[h, cc[2]], nsfmt(v) >> lf
+					nlab[dark]++
+				}
+				close(lf)
+			}
+			dist = ""
+			for (i = 1; i <= nd[g]; i++) DS[i] = DL[g, i]
+			isort(DS, nd[g])
+			for (i = 1; i <= nd[g]; i++)
+				dist = dist (i > 1 ? ", " : "") (DS[i] == "?" ? "not recorded" : DS[i]) " (" DC[g, DS[i]] " pair" (DC[g, DS[i]] > 1 ? "s" : "") ")"
+			printf "set title \"Wake-up latency %s (%s), target %s: waker CPU x wakee CPU\\nhost %s, kernel %s, %s CPUs, %s node(s), SLIT %s\\nnode distances present: %s; %d of %d cells measured\" noenhanced\n", pct, met, gpstr(gg[3]), gpstr(R[r, "host"]), gpstr(R[r, "kernel"]), R[r, "cpus"], R[r, "nodes"], gpstr(R[r, "distances"]), dist, nc[g], nx[h] * ny[h] > gp
+			printf "set xlabel \"waker CPU\"\nset ylabel \"wakee CPU\"\nset cblabel \"%s wake-up latency (ns%s)\"\n", pct, logcb ? ", log scale" : "" > gp
+			printf "set xrange [-0.5:%g]\nset yrange [-0.5:%g]\nset tics scale 0\nunset key\n", nx[h] - 0.5, ny[h] - 0.5 > gp
+			step = int((nx[h] + 31) / 32); tics = ""
+			for (i = 1; i <= nx[h]; i += step)
+				tics = tics (tics == "" ? "" : ", ") sprintf("\"%d\" %d", XO[h, i], i - 1)
+			printf "set xtics (%s)\n", tics > gp
+			if (nx[h] > 16)
+				printf "set xtics rotate by -90\n" > gp
+			step = int((ny[h] + 31) / 32); tics = ""
+			for (i = 1; i <= ny[h]; i += step)
+				tics = tics (tics == "" ? "" : ", ") sprintf("\"%d\" %d", YO[h, i], i - 1)
+			printf "set ytics (%s)\n", tics > gp
+			if (hi <= lo) { cl = lo - (lo < 0 ? -lo : lo) * 0.05 - (lo == 0); ch = hi + (hi < 0 ? -hi : hi) * 0.05 + (hi == 0) } else { cl = lo; ch = hi }
+			printf "set cbrange [%.8g:%.8g]\n", cl, ch > gp
+			if (logcb)
+				printf "set logscale cb\n" > gp
+			printf "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n" > gp
+			printf "set style fill solid 1.0 border lc rgb \"white\"\n" > gp
+			plot = sprintf("\"%s\" using 1:2:(0.5):(0.5):3 with boxxyerror lc palette notitle", dat)
+			fs = nx[h] <= 8 && ny[h] <= 8 ? 10 : 8
+			if (lab && nlab[1])
+				plot = plot sprintf(", \\\n     \"%s.1\" using 1:2:3 with labels tc rgb \"white\" font \",%d\" notitle", dat, fs)
+			if (lab && nlab[0])
+				plot = plot sprintf(", \\\n     \"%s.0\" using 1:2:3 with labels tc rgb \"black\" font \",%d\" notitle", dat, fs)
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
+plot_validation() {
+	# Per kind (throughput ratios, latency percentiles): measured against
+	# predicted, one point per row coloured by status, over the y = x line
+	# and the bands of +-15% and +-25% error; the points are labelled,
+	# largest error first, up to FX_PLOT_LABELS (default 24, or "all"),
+	# leaving out labels that would overlap.
+	nlabels=${FX_PLOT_LABELS:-24}
+	case $nlabels in
+	all) ;;
+	''|*[!0-9]*) die "FX_PLOT_LABELS=$nlabels: expected a number of labels or \"all\"" ;;
+	esac
+	awk -v src="$csv" -v dir="$work" -v maxlab="$nlabels" "$AWK_LIB"'
+	function col(c, r) {
+		return (c in CI) ? V[r, CI[c]] : ""
+	}
+	function vnum(r, c,    v) {
+		v = col(c, r)
+		if (v ~ /^[-+]?(nan|inf)$/ || v == "")
+			return "nan"
+		if (v !~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/)
+			fail(sprintf("line %d: %s is \"%s\", expected a number", RL[r], c, v))
+		return v + 0
+	}
+	function vrank(v) {
+		return v ~ /^(PASS|pass|ok|OK)$/ ? 0 : v ~ /^(MISS|miss|FAIL|fail)$/ ? 1 : v ~ /^(info|INFO)$/ ? 2 : 3
+	}
+	function vcolour(v, i) {
+		if (vrank(v) == 0) return "#228833"
+		if (vrank(v) == 1) return "#cc3311"
+		if (vrank(v) == 2) return "#4477aa"
+		return i % 2 ? "#aa3377" : "#777777"
+	}
+	function mtype(k, met) {
+		if (nmet[k] < 2) return 7
+		return met ~ /p50/ ? 7 : met ~ /p90/ ? 9 : met ~ /p99/ ? 5 : 13
+	}
+	# "a=1;b=2 / a=0;b=2" (a ratio: numerator / denominator) as
+	# "a=1;b=2 / a=0": the denominator keeps what differs
+	function shortscen(s,    i, sn, sd, N, D, nn, nd, j, seen, out) {
+		i = index(s, " / ")
+		if (!i)
+			return s
+		sn = substr(s, 1, i - 1); sd = substr(s, i + 3)
+		nn = split(sn, N, ";"); nd = split(sd, D, ";")
+		for (j = 1; j <= nn; j++)
+			seen[N[j]] = 1
+		out = ""
+		for (j = 1; j <= nd; j++)
+			if (!(D[j] in seen))
+				out = out (out == "" ? "" : ";") D[j]
+		return out == "" ? s : sn " / " out
+	}
+	function mshort(met,    s) {
+		s = met
+		if (s ~ /^lat_p[0-9]+_ns$/) { sub(/^lat_/, "", s); sub(/_ns$/, "", s) }
+		return s
+	}
+	{
+		s = $0
+		sub(/\r$/, "", s)
+		if (s ~ /^#/ || s ~ /^[ \t]*$/)
+			next
+		n = csvsplit(s, F)
+		if (!NCOL) {
+			for (i = 1; i <= n; i++)
+				CI[F[i]] = i
+			miss = ""
+			if (!("measured" in CI)) miss = miss " measured"
+			if (!("predicted" in CI)) miss = miss " predicted"
+			if (!("kind" in CI) && !("metric" in CI)) miss = miss " metric"
+			if (!("name" in CI) && !("scenario" in CI)) miss = miss " scenario"
+			if (miss != "")
+				fail(sprintf("line %d: not the header of a futexsim validate CSV: no column%s (the header is %s)", NR, miss, s))
+			NCOL = n
+			next
+		}
+		if (n != NCOL)
+			fail(sprintf("line %d: %d fields, expected %d as in the header%s", NR, n, NCOL, n < 0 ? " (a quote is not closed)" : ""))
+		r = ++NROW
+		RL[r] = NR
+		for (i = 1; i <= n; i++)
+			V[r, i] = F[i]
+	}
+	END {
+		if (failed)
+			exit 3
+		if (!NCOL)
+			fail("no header line: not a futexsim validate CSV")
+		if (!NROW)
+			fail("no data rows (nothing was compared)")
+		for (r = 1; r <= NROW; r++) {
+			m = vnum(r, "measured"); p = vnum(r, "predicted")
+			e = ("error_pct" in CI) ? vnum(r, "error_pct") : "nan"
+			if ("target_pct" in CI) vnum(r, "target_pct")
+			met = col("metric", r)
+			k = col("kind", r)
+			if (k == "")
+				k = met ~ /^lat_/ ? "latency" : "throughput"
+			vd = ("verdict" in CI) ? col("verdict", r) : col("status", r)
+			if (m == "nan" || p == "nan") {
+				if (!nna++) nal = RL[r]
+				continue
+			}
+			if (e == "nan" && m != 0)
+				e = (p - m) / m * 100
+			if (!(k in kseen)) { kseen[k] = 1; K[++nk] = k; KR[k] = r }
+			i = ++np[k]
+			PM[k, i] = m; PP[k, i] = p; PE[k, i] = e
+			# the label: the name, or group and scenario (and the
+			# metric, added below when the kind has several)
+			lab = col("name", r)
+			if (lab == "") {
+				lab = shortscen(col("scenario", r))
+				if (col("group", r) != "")
+					lab = col("group", r) " " lab
+			}
+			if (length(lab) > 56)
+				lab = substr(lab, 1, 53) "..."
+			PL[k, i] = lab
+			PT[k, i] = met
+			if (!((k, met) in mseen)) { mseen[k, met] = 1; ML[k, ++nmet[k]] = met }
+			if (vd == "") vd = "-"
+			PV[k, i] = vd
+			if (!((k, vd) in vseen)) { vseen[k, vd] = 1; VL[k, ++nv[k]] = vd }
+			VC[k, vd]++
+			if (!(k in lo) || m < lo[k]) lo[k] = m
+			if (p < lo[k]) lo[k] = p
+			if (!(k in hi) || m > hi[k]) hi[k] = m
+			if (p > hi[k]) hi[k] = p
+			if (e != "nan") {
+				a = e < 0 ? -e : e
+				if (a <= 15) in15[k]++
+				if (a <= 25) in25[k]++
+			}
+		}
+		if (!nk)
+			fail(sprintf("no row has both a measured and a predicted figure (%d without)", nna))
+		if (nna)
+			printf "plot.sh: %s: %d row(s) without a measured or predicted figure (status n/a) left out, the first at line %d\n", src, nna, nal > "/dev/stderr"
+		isort(K, nk)
+		for (ki = 1; ki <= nk; ki++) {
+			k = K[ki]; r = KR[k]
+			base = "validation-" fname(k)
+			print base > (dir "/figs")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			logxy = lo[k] > 0 && hi[k] >= 10 * lo[k]
+			if (logxy) {
+				a = lo[k] / 1.5; b = hi[k] * 1.5
+			} else if (lo[k] > 0) {
+				a = lo[k] * 0.8; b = hi[k] * 1.2
+			} else {
+				a = lo[k] - 0.1 * (hi[k] - lo[k]) - (hi[k] == lo[k]); b = hi[k] + 0.1 * (hi[k] - lo[k]) + (hi[k] == lo[k])
+			}
+			# labels: greedily, largest error first, at most maxlab;
+			# each to the right of its point, else to the left, else
+			# left out when it would overlap one placed already
+			# (positions as fractions of the square plot, a label
+			# about 0.011 per character wide and 0.026 high; with
+			# FX_PLOT_LABELS=all every point, overlapping or not)
+			for (j = 1; j <= np[k]; j++) {
+				LB[j] = 0
+				ER[j] = PE[k, j] == "nan" ? 1e300 : (PE[k, j] < 0 ? -PE[k, j] : PE[k, j])
+				lab = PL[k, j]
+				if (nmet[k] > 1 && PT[k, j] != "")
+					lab = lab " " mshort(PT[k, j])
+				if (PE[k, j] != "nan")
+					lab = lab sprintf(" (%+.0f%%)", PE[k, j])
+				gsub(/[\t\n]/, " ", lab)
+				LT[j] = lab
+				if (logxy) {
+					LX[j] = log(PP[k, j] / a) / log(b / a); LY[j] = log(PM[k, j] / a) / log(b / a)
+				} else {
+					LX[j] = (PP[k, j] - a) / (b - a); LY[j] = (PM[k, j] - a) / (b - a)
+				}
+			}
+			nl = 0; nacc = 0
+			for (c = 0; c < np[k] && (maxlab == "all" || nl < maxlab + 0); c++) {
+				bj = 0
+				for (j = 1; j <= np[k]; j++)
+					if (!LB[j] && (!bj || ER[j] > ER[bj]))
+						bj = j
+				LB[bj] = 2
+				w = 0.02 + 0.011 * length(LT[bj])
+				for (side = 1; side >= -1; side -= 2) {
+					x0 = side > 0 ? LX[bj] : LX[bj] - w
+					x1 = side > 0 ? LX[bj] + w : LX[bj]
+					if (side < 0 && x0 < 0)
+						continue
+					ok = 1
+					for (q = 1; q <= nacc && ok && maxlab != "all"; q++) {
+						dy = LY[bj] - AY[q]
+						if (dy < 0.026 && dy > -0.026 && x0 < AX1[q] && AX0[q] < x1)
+							ok = 0
+					}
+					if (ok)
+						break
+				}
+				if (!ok)
+					continue
+				nacc++
+				AX0[nacc] = x0; AX1[nacc] = x1; AY[nacc] = LY[bj]
+				LB[bj] = side
+				nl++
+			}
+			# one block per status (PASS, MISS, info, then the rest),
+			# then one of the labels
+			mv = nv[k]
+			for (i = 1; i <= mv; i++) VS[i] = VL[k, i]
+			for (i = 1; i <= mv; i++) {
+				j = i
+				for (jj = i + 1; jj <= mv; jj++)
+					if (vrank(VS[jj]) < vrank(VS[j]) || (vrank(VS[jj]) == vrank(VS[j]) && VS[jj] < VS[j]))
+						j = jj
+				tmp = VS[i]; VS[i] = VS[j]; VS[j] = tmp
+			}
+			printf "" > dat
+			plot = ""; keys = ""
+			for (i = 1; i <= mv; i++) {
+				vd = VS[i]
+				for (j = 1; j <= np[k]; j++)
+					if (PV[k, j] == vd)
+						printf "%.10g\t%.10g\t%d\n", PP[k, j], PM[k, j], mtype(k, PT[k, j]) >> dat
+				printf "\n\n" >> dat
+				plot = plot sprintf(", \\\n     \"%s\" index %d using 1:2:3 with points pt variable ps 1.5 lw 2 lc rgb \"%s\" notitle", dat, i - 1, vcolour(vd, i))
+				keys = keys sprintf(", \\\n     NaN with points pt 7 ps 1.5 lc rgb \"%s\" title \"%s (%d)\"", vcolour(vd, i), gpstr(vd), VC[k, vd])
+			}
+			for (side = 1; side >= -1; side -= 2) {
+				nside[side] = 0
+				for (j = 1; j <= np[k]; j++)
+					if (LB[j] == side) {
+						printf "%.10g\t%.10g\t%s\n", PP[k, j], PM[k, j], LT[j] >> dat
+						nside[side]++
+					}
+				printf "\n\n" >> dat
+			}
+			close(dat)
+			if (nside[1])
+				plot = plot sprintf(", \\\n     \"%s\" index %d using 1:2:3 with labels left offset char 0.9,0.45 font \",8\" tc rgb \"#404040\" noenhanced notitle", dat, mv)
+			if (nside[-1])
+				plot = plot sprintf(", \\\n     \"%s\" index %d using 1:2:3 with labels right offset char -0.9,0.45 font \",8\" tc rgb \"#404040\" noenhanced notitle", dat, mv + 1)
+			if (nmet[k] > 1) {
+				for (j = 1; j <= nmet[k]; j++) MS[j] = ML[k, j]
+				isort(MS, nmet[k])
+				for (j = 1; j <= nmet[k]; j++)
+					keys = keys sprintf(", \\\n     NaN with points pt %d ps 1.5 lw 2 lc rgb \"gray30\" title \"%s\"", mtype(k, MS[j]), gpstr(MS[j] == "" ? "(no metric)" : MS[j]))
+			}
+			desc = k == "throughput" ? "throughput ratios" : k == "latency" ? "wake-up latency percentiles (ns)" : k
+			on = col("host", r) == "" ? "" : "host " col("host", r) (col("kernel", r) == "" ? "" : ", kernel " col("kernel", r))
+			if (col("topology", r) != "")
+				on = on (on == "" ? "" : "; ") "simulated on " col("topology", r)
+			lnote = np[k] > nl ? sprintf("; %d labelled (largest errors first, no overlaps)", nl) : ""
+			printf "set title \"Validation: %s, measured (live kernel) against predicted (futexsim)\\n%s%s%d row(s): %d within +-15%%, %d within +-25%% of measured%s\" noenhanced\n", gpstr(desc), gpstr(on), on == "" ? "" : "\\n", np[k], in15[k], in25[k], lnote > gp
+			printf "set datafile separator \"\\t\"\nset datafile commentschars \"\"\n" > gp
+			printf "set xlabel \"predicted by futexsim%s\"\nset ylabel \"measured on the live kernel%s\"\n", logxy ? " (log scale)" : "", logxy ? " (log scale)" : "" > gp
+			if (logxy) {
+				# tics at 1, 2, 5 x 10^d (10^d only over more than 4 decades)
+				d0 = int(log(a) / log(10)) - 1; d1 = int(log(b) / log(10)) + 1
+				nm = d1 - d0 > 5 ? 1 : 3
+				tics = ""
+				for (d = d0; d <= d1; d++)
+					for (mi = 1; mi <= nm; mi++) {
+						v = (mi == 1 ? 1 : mi == 2 ? 2 : 5) * 10 ^ d
+						if (v >= a && v <= b)
+							tics = tics (tics == "" ? "" : ", ") sprintf("\"%g\" %.10g", v, v)
+					}
+				printf "set logscale xy\n" > gp
+				if (tics != "")
+					printf "set xtics (%s)\nset ytics (%s)\n", tics, tics > gp
+			}
+			printf "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\nset size square\nset samples 200\n", a, b, a, b > gp
+			printf "set grid\nset key outside right bottom noenhanced\nset style fill transparent solid 0.35 noborder\n" > gp
+			printf "plot \"+\" using 1:($1/1.25):($1/0.75) with filledcurves lc rgb \"#9ecae1\" title \"|error| <= 25%%\", \\\n" > gp
+			printf "     \"+\" using 1:($1/1.15):($1/0.85) with filledcurves lc rgb \"#6baed6\" title \"|error| <= 15%%\", \\\n" > gp
+			printf "     \"+\" using 1:1 with lines lw 1.5 dt 2 lc rgb \"black\" title \"measured = predicted\"%s%s\n", plot, keys > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
 case $kind in
 collide) plot_collide ;;
 latency-cdf) plot_latency_cdf ;;
 throughput) plot_throughput ;;
 lockwait) plot_lockwait ;;
+slots) plot_slots ;;
+latency-matrix) plot_latency_matrix ;;
+validation) plot_validation ;;
 esac

@@ -65,6 +65,8 @@ enum des_phase {
 	PH_RESUME,	/* woken: lock if needed, fx_task_resume() */
 	PH_EXIT,	/* the thread exits */
 	PH_SLEPT,	/* back from nanosleep() */
+	PH_PREEMPT,	/* a resched IPI arrives: leave the CPU (sched.c) */
+	PH_REST,	/* back on a CPU: finish the preempted user work */
 };
 
 /* A bucket-lock request: one per lock a thread takes or waits for. */
@@ -89,6 +91,8 @@ struct des_thread {
 	struct list_head rq_node;	/* on cpu->rq when TH_READY */
 	uint64_t rq_seq;		/* FIFO order on the runqueue */
 	fx_ps slice_start;
+	fx_ps next_at;			/* time of the pending EV_RUN */
+	fx_ps rest;			/* user work left when preempted */
 
 	fx_ps sys_entry;		/* entry time of the call in flight */
 	/* a blocked call that retakes a bucket lock when woken (PI) */
@@ -219,6 +223,8 @@ void des_sched_release(struct fx_des *des, struct des_thread *th);
 /* des_sched_boundary - at a user-space boundary: preempt @th if due;
  * returns true when @th was preempted (it is TH_READY now) */
 bool des_sched_boundary(struct fx_des *des, struct des_thread *th);
+/* des_sched_preempt - @th takes the resched IPI: off its CPU, next runs */
+void des_sched_preempt(struct fx_des *des, struct des_thread *th);
 void des_run_at(struct fx_des *des, struct des_thread *th, fx_ps t);
 
 /* line.c */

@@ -663,6 +663,13 @@ void des_op_continue(struct fx_des *des, struct des_thread *th)
 	case PH_USER:
 		des_user(des, th);
 		break;
+	case PH_PREEMPT:
+		des_sched_preempt(des, th);
+		break;
+	case PH_REST:
+		th->phase = PH_USER;
+		des_run_at(des, th, des->now + th->rest);
+		break;
 	case PH_SLEPT:
 		th->pub.ret = 0;
 		th->phase = PH_USER;

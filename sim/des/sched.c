@@ -20,10 +20,12 @@
  * Waking a thread onto an idle CPU other than the waker's costs an IPI
  * (local or remote by node), the idle exit of that CPU and a context
  * switch; the thread runs when they have passed.  Waking onto a busy CPU
- * queues the thread; it preempts the running thread at that thread's next
- * user-space boundary if its priority is higher (SCHED_FIFO over
- * SCHED_OTHER), otherwise it waits until the CPU is released or the
- * running thread's slice (sched.slice) is used up.
+ * queues the thread.  If its priority is higher (SCHED_FIFO over
+ * SCHED_OTHER) it preempts the running thread: at once through a resched
+ * IPI when that thread is in user space (its unfinished user work resumes
+ * when it runs again), else at its next user-space boundary.  Otherwise
+ * it waits until the CPU is released or the running thread's slice
+ * (sched.slice) is used up.
  */
 #include "des_int.h"
 
@@ -38,6 +40,7 @@ void des_sched_init(struct fx_des *des)
 
 void des_run_at(struct fx_des *des, struct des_thread *th, fx_ps t)
 {
+	th->next_at = t;
 	if (des_evq_push(&des->evq, t, th, EV_RUN, ++th->gen))
 		des_fail(des, -ENOMEM, "out of memory for events");
 }
@@ -130,9 +133,30 @@ void des_sched_wakeup(struct fx_des *des, struct des_thread *th,
 
 	th->phase = PH_RESUME;
 	if (c->curr) {
+		struct des_thread *cur = c->curr;
+
 		rq_add(c, th);
-		if (th_prio(th) < th_prio(c->curr))
-			c->need_resched = true;
+		if (th_prio(th) >= th_prio(cur))
+			return;
+		c->need_resched = true;
+		/*
+		 * A higher-priority wakee preempts the running thread
+		 * through a resched IPI (none when the waker runs there),
+		 * as soon as that thread is in user space; inside the
+		 * kernel it waits for the next boundary.
+		 */
+		if (cur->state != TH_RUNNING || cur->phase != PH_USER)
+			return;
+		if (from_waker && cpu != waker_cpu) {
+			at += cost->v[des->cpu_node[waker_cpu] != c->node ?
+				      FX_COST_ipi_remote : FX_COST_ipi_local];
+			des->res.ipis++;
+		}
+		if (at < des->now)
+			at = des->now;
+		cur->rest = cur->next_at > at ? cur->next_at - at : 0;
+		cur->phase = PH_PREEMPT;
+		des_run_at(des, cur, at);
 		return;
 	}
 	if (from_waker && cpu != waker_cpu) {
@@ -185,4 +209,18 @@ bool des_sched_boundary(struct fx_des *des, struct des_thread *th)
 	des->res.ctx_switches++;
 	cpu_run(des, c, first, des->now + des_cost(des, FX_COST_ctx_switch));
 	return true;
+}
+
+void des_sched_preempt(struct fx_des *des, struct des_thread *th)
+{
+	struct des_cpu *c = &des->cpus[th->pub.cpu];
+	struct des_thread *next;
+
+	th->phase = PH_REST;
+	c->curr = NULL;
+	c->need_resched = false;
+	rq_add(c, th);
+	next = rq_pop(c);
+	des->res.ctx_switches++;
+	cpu_run(des, c, next, des->now + des_cost(des, FX_COST_ctx_switch));
 }

@@ -64,13 +64,28 @@ static void rq_add(struct des_cpu *c, struct des_thread *th)
 	th->state = TH_READY;
 }
 
+/*
+ * rq_best - the ready thread to run next: the best effective priority,
+ * FIFO among equals.  Priorities change while threads wait (PI boosts and
+ * their end), so the order kept by rq_add() is only a starting point: the
+ * queue is scanned, as short as it is (the kernel requeues on a boost).
+ */
+static struct des_thread *rq_best(struct des_cpu *c)
+{
+	struct des_thread *th, *best = NULL;
+
+	list_for_each_entry(th, &c->rq, rq_node)
+		if (!best || th_prio(th) < th_prio(best))
+			best = th;
+	return best;
+}
+
 static struct des_thread *rq_pop(struct des_cpu *c)
 {
-	struct des_thread *th;
+	struct des_thread *th = rq_best(c);
 
-	if (list_empty(&c->rq))
+	if (!th)
 		return NULL;
-	th = list_first_entry(&c->rq, struct des_thread, rq_node);
 	list_del_init(&th->rq_node);
 	c->nr_ready--;
 	return th;
@@ -196,7 +211,7 @@ bool des_sched_boundary(struct fx_des *des, struct des_thread *th)
 
 	if (!c->nr_ready)
 		return false;
-	first = list_first_entry(&c->rq, struct des_thread, rq_node);
+	first = rq_best(c);
 	p = th_prio(th);
 	q = th_prio(first);
 	if (!(q < p || (q == p && p >= 100 && des->now - th->slice_start >=

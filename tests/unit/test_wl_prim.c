@@ -401,8 +401,15 @@ static void test_pi_mutex_inherits(void **state)
 	struct wlt w;
 
 	(void)state;
-	/* 8 threads on 4 CPUs: each RT thread shares a CPU with normal ones */
-	wlt_run(&w, &fx_wl_pi_mutex, NULL, "-t 8 -p 2 -r 2ms");
+	/*
+	 * 4 threads on 4 CPUs, two of them RT.  The RT threads stay away
+	 * 5 us between locks, long enough for a SCHED_OTHER thread to take
+	 * the lock; an RT thread coming back then blocks on it and boosts
+	 * that owner.  (With short gaps the RT threads hand the lock to each
+	 * other, and a woken RT thread preempts at once, so the normal
+	 * threads rarely own it.)
+	 */
+	wlt_run(&w, &fx_wl_pi_mutex, NULL, "-t 4 -p 2 -o 5000 -r 2ms");
 	wlt_clean(&w, WLT_ZERO("violations", "owner_errors", "pi_errors"));
 	assert_true(wlt_val(&w, "lock_pi") > 0);
 	assert_true(wlt_val(&w, "unlock_pi") > 0);

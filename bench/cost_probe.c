@@ -4,11 +4,13 @@
  * parameters (sim/cost-list.h) that user space can observe, and print
  * them as a profile fragment that "futexsim --cost-file" loads.
  *
- *	gcc -O2 -o build/cost_probe bench/cost_probe.c
+ *	gcc -O2 -o build/cost_probe bench/cost_probe.c bench/live_probe.c -lpthread
  *	build/cost_probe > my-host.prof
  *	build/cost_probe -q		(one run per figure: quick, noisier)
  *
  * Standalone on purpose: plain C for x86-64 Linux, no part of futexsim.
+ * The loops it shares with the live-kernel runner (make bench: syscall,
+ * empty wake, ping-pong, yield, wake-up latency) are in bench/live_probe.c.
  * It needs two CPUs for the cross-CPU figures (line.xfer, wake.up,
  * ipi.local, idle.exit); with one CPU those lines are printed as comments.
  *
@@ -43,6 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live_probe.h"
+
 #define RUNS_FULL	15
 #define SAMPLES_FULL	2001
 #define LINE		64
@@ -52,46 +56,19 @@ static int samples = SAMPLES_FULL;
 static int ncpus;
 static char host[256];
 
-/* ---- small helpers ---- */
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+/* ---- small helpers (the rest are in live_probe.c) ---- */
 
 static void pin(int cpu)
 {
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set)) {
+	if (fx_probe_pin(cpu)) {
 		fprintf(stderr, "cost_probe: cannot pin to CPU %d\n", cpu);
 		exit(1);
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static long futex(uint32_t *uaddr, int op, uint32_t val,
-		  const struct timespec *ts)
-{
-	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
-}
+#define now_ns		fx_probe_now_ns
+#define median		fx_probe_median
+#define TIMED_LOOP	FX_PROBE_TIMED_LOOP
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;	/* fixed: reproducible */
 
@@ -105,18 +82,9 @@ static uint64_t xorshift(void)
 
 /* ---- loops, each returning ns per operation for one run ---- */
 
-#define TIMED_LOOP(n, body)						\
-	({								\
-		uint64_t t0_ = now_ns();				\
-		for (long i_ = 0; i_ < (n); i_++) {			\
-			body;						\
-		}							\
-		(double)(now_ns() - t0_) / (double)(n);			\
-	})
-
 static double run_getppid(void)
 {
-	return TIMED_LOOP(200000, syscall(SYS_getppid));
+	return fx_probe_getppid(200000);
 }
 
 static uint32_t *wake_word;
@@ -124,7 +92,7 @@ static int wake_op;
 
 static double run_wake_empty(void)
 {
-	return TIMED_LOOP(200000, futex(wake_word, wake_op, 1, NULL));
+	return fx_probe_wake_empty(wake_word, wake_op, 200000);
 }
 
 static _Alignas(LINE) uint32_t atom_word;
@@ -318,188 +286,44 @@ static double run_timerfd(void)
 	return TIMED_LOOP(200000, timerfd_settime(fd, 0, &its, NULL));
 }
 
-/* ---- two threads ---- */
-
-static _Alignas(LINE) _Atomic uint32_t pp_flag;
-static long pp_n;
-
-static void *pp_peer(void *arg)
-{
-	(void)arg;
-	pin(1);
-	for (long i = 0; i < pp_n; i++) {
-		while (atomic_load_explicit(&pp_flag, memory_order_acquire) !=
-		       (uint32_t)(2 * i + 1))
-			;
-		atomic_store_explicit(&pp_flag, (uint32_t)(2 * i + 2),
-				      memory_order_release);
-	}
-	return NULL;
-}
+/* ---- two threads (live_probe.c) ---- */
 
 /* one cache-line transfer: half a ping-pong round trip CPU 0 <-> 1 */
 static double run_pingpong(void)
 {
-	pthread_t t;
-	uint64_t t0;
+	double ns;
 
-	pp_n = 200000;
-	atomic_store(&pp_flag, 0);
-	pthread_create(&t, NULL, pp_peer, NULL);
-	t0 = now_ns();
-	for (long i = 0; i < pp_n; i++) {
-		while (atomic_load_explicit(&pp_flag, memory_order_acquire) !=
-		       (uint32_t)(2 * i))
-			;
-		atomic_store_explicit(&pp_flag, (uint32_t)(2 * i + 1),
-				      memory_order_release);
+	if (fx_probe_pingpong(0, 1, 200000, &ns)) {
+		fprintf(stderr, "cost_probe: cannot run the ping-pong on CPUs 0, 1\n");
+		exit(1);
 	}
-	while (atomic_load(&pp_flag) != (uint32_t)(2 * pp_n))
-		;
-	t0 = now_ns() - t0;
-	pthread_join(t, NULL);
-	return (double)t0 / (double)(2 * pp_n);
-}
-
-/* sched_yield between two threads on one CPU: a switch per yield */
-static _Atomic int yield_stop;
-
-static void *yield_peer(void *arg)
-{
-	(void)arg;
-	pin(0);
-	while (!atomic_load_explicit(&yield_stop, memory_order_relaxed))
-		sched_yield();
-	return NULL;
+	return ns;
 }
 
 static double yield_switches;	/* context switches per yield, checked */
 
+/* sched_yield between two threads on CPU 0: a switch per yield */
 static double run_yield(void)
 {
-	pthread_t t;
-	struct rusage r0, r1;
-	double r;
-	const long n = 100000;
+	double ns;
 
-	atomic_store(&yield_stop, 0);
-	pthread_create(&t, NULL, yield_peer, NULL);
-	usleep(1000);
-	getrusage(RUSAGE_THREAD, &r0);
-	r = TIMED_LOOP(n, sched_yield());
-	getrusage(RUSAGE_THREAD, &r1);
-	atomic_store(&yield_stop, 1);
-	pthread_join(t, NULL);
-	/* each of our yields switches to the peer, each of its back to us */
-	yield_switches = (double)(r1.ru_nvcsw - r0.ru_nvcsw +
-				  r1.ru_nivcsw - r0.ru_nivcsw) / (double)n;
-	return r;	/* our yield + the peer's yield + two switches */
+	if (fx_probe_yield(0, 100000, &ns, &yield_switches)) {
+		fprintf(stderr, "cost_probe: cannot run the yield ping-pong\n");
+		exit(1);
+	}
+	return ns;	/* our yield + the peer's yield + two switches */
 }
 
 /*
- * Wake-up experiments: a waiter on CPU 1 sleeps in FUTEX_WAIT_PRIVATE;
- * the waker on CPU 0 spins for a while (so CPU 1 reaches its idle state,
- * or the spinner runs there), then times one FUTEX_WAKE_PRIVATE.  The
- * waiter timestamps its return to user space.  Both clocks are
- * CLOCK_MONOTONIC, which is one clock on every CPU.
+ * Wake-up experiments (fx_probe_wake()): a waiter on CPU 1, the waker on
+ * CPU 0 spinning 300 us before each wake; fills w1[] (waker's syscall
+ * time) and lat[] (wake-up latency).
  */
-static _Alignas(LINE) uint32_t wk_word;
-static _Alignas(LINE) _Atomic uint64_t wk_seq;		/* waker's round */
-static _Alignas(LINE) _Atomic uint64_t wk_back;		/* waiter's round */
-static _Alignas(LINE) _Atomic uint64_t wk_t1;		/* waiter's stamp */
-static _Atomic int wk_stop, wk_done, spin_stop;
-
-static void *waiter(void *arg)
-{
-	uint64_t seen = 0;
-
-	(void)arg;
-	pin(1);
-	while (!atomic_load(&wk_stop)) {
-		atomic_store(&wk_back, seen);
-		futex(&wk_word, FUTEX_WAIT_PRIVATE, 0, NULL);
-		uint64_t t = now_ns();
-		uint64_t s = atomic_load(&wk_seq);
-
-		if (s != seen) {
-			atomic_store(&wk_t1, t);
-			seen = s;
-		}
-	}
-	atomic_store(&wk_done, 1);
-	return NULL;
-}
-
-static void *idle_spinner(void *arg)
-{
-	struct sched_param sp = { 0 };
-
-	(void)arg;
-	pin(1);
-	pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-	while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
-		;
-	return NULL;
-}
-
-static void spin_for(uint64_t ns)
-{
-	uint64_t end = now_ns() + ns;
-
-	while (now_ns() < end)
-		;
-}
-
-/* fills w1[] (waker's syscall time) and lat[] (wake-up latency) */
 static int wake_experiment(int busy, double *w1, double *lat, int n)
 {
-	pthread_t tw, ts;
-	int got = 0, tries = 0;
+	int got = fx_probe_wake(0, 1, busy, 300000, w1, lat, n, NULL);
 
-	atomic_store(&wk_stop, 0);
-	atomic_store(&wk_done, 0);
-	atomic_store(&spin_stop, 0);
-	atomic_store(&wk_seq, 0);
-	atomic_store(&wk_back, 0);
-	pthread_create(&tw, NULL, waiter, NULL);
-	if (busy)
-		pthread_create(&ts, NULL, idle_spinner, NULL);
-	pin(0);
-	usleep(10000);
-	while (got < n && tries < 4 * n) {
-		uint64_t round = (uint64_t)got + 1, t0, t1;
-		long r;
-
-		tries++;
-		/* the waiter is back at its FUTEX_WAIT for this round */
-		while (atomic_load(&wk_back) != round - 1)
-			;
-		spin_for(300000);	/* 300 us: CPU 1 idles or spins */
-		atomic_store(&wk_seq, round);
-		t0 = now_ns();
-		r = futex(&wk_word, FUTEX_WAKE_PRIVATE, 1, NULL);
-		t1 = now_ns();
-		if (r != 1) {		/* not queued yet: try again */
-			atomic_store(&wk_seq, round - 1);
-			continue;
-		}
-		while (atomic_load(&wk_back) != round)
-			;
-		w1[got] = (double)(t1 - t0);
-		lat[got] = (double)(atomic_load(&wk_t1) - t0);
-		got++;
-	}
-	atomic_store(&wk_stop, 1);
-	atomic_store(&wk_seq, (uint64_t)-1);
-	while (!atomic_load(&wk_done)) {
-		futex(&wk_word, FUTEX_WAKE_PRIVATE, 1, NULL);
-		usleep(100);
-	}
-	pthread_join(tw, NULL);
-	atomic_store(&spin_stop, 1);
-	if (busy)
-		pthread_join(ts, NULL);
-	return got;
+	return got < 0 ? 0 : got;
 }
 
 /* ---- driver ---- */
@@ -512,15 +336,20 @@ static int wake_experiment(int busy, double *w1, double *lat, int n)
  */
 static double last_median;
 
+struct fn0 {
+	double (*fn)(void);
+};
+
+static double call_fn0(void *arg)
+{
+	return ((struct fn0 *)arg)->fn();
+}
+
 static double measure(double (*fn)(void))
 {
-	double v[RUNS_FULL];
+	struct fn0 f = { fn };
 
-	fn();			/* warm up */
-	for (int i = 0; i < runs; i++)
-		v[i] = fn();
-	last_median = median(v, runs);
-	return v[0];		/* sorted by median() */
+	return fx_probe_best(call_fn0, &f, runs, &last_median);
 }
 
 static void *sleeper(void *arg)

@@ -45,3 +45,10 @@ bench_run() {
 	fi
 	exit "$rc"
 }
+
+# bench_stamp - set $host (uname -n) and $stamp (UTC, YYYYmmddTHHMMSSZ):
+# the name of a run's results, "<host>-<stamp>".  Used by bench-live.sh.
+bench_stamp() {
+	host=$(uname -n)
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+}

@@ -78,13 +78,24 @@ $(BUILD)/bench/des_bench: $(BUILD)/obj/bench/des_bench.o $(BUILD)/obj/bench/des_
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(GBENCH_LIBS) $(FX_LIBS)
 
+# Live-kernel benchmarks (make bench, docs/bench-live.md): the runner
+# bench/live_bench.cc and its C support bench/live_*.c.  BENCH_TIME:
+# seconds per timed run (1: about 70 s on a 2-CPU VM; 0.05: about 11 s).
+BENCH_TIME ?= 1
+LIVE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/live_*.c))
+$(BUILD)/bench/live_bench: $(BUILD)/obj/bench/live_bench.o $(LIVE_OBJS) $(BUILD)/libfutexsim.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(GBENCH_LIBS) $(FX_LIBS)
+
 ifeq ($(HAVE_GBENCH),yes)
 bench-hash: $(BUILD)/bench/hash_bench
 	@scripts/bench-hash.sh $(BUILD)/bench/hash_bench
 bench-des: $(BUILD)/bench/des_bench
 	@scripts/bench-des.sh $(BUILD)/bench/des_bench
+bench: $(BUILD)/bench/live_bench
+	@BENCH_TIME=$(BENCH_TIME) scripts/bench-live.sh $(BUILD)/bench/live_bench
 else
-bench-hash bench-des:
+bench-hash bench-des bench:
 	@echo "$@: skipped: Google Benchmark was not found by ./configure" \
 	      "(HAVE_GBENCH = $(HAVE_GBENCH)); install it (Debian: libbenchmark-dev)" \
 	      "and run ./configure again"
@@ -96,7 +107,17 @@ ifneq ($(filter sim-bench,$(MAKECMDGOALS)),)
 bench-des: | bench-hash
 endif
 
-.PHONY: bench-hash bench-des sim-bench
+.PHONY: bench-hash bench-des sim-bench bench
+-include $(BUILD)/obj/bench/live_bench.d $(LIVE_OBJS:.o=.d)
+
+# Calibration and validation against the live kernel (docs/calibration.md):
+# the newest results/bench/<host>-<date>/ of "make bench", or RESULTS=DIR.
+# calibrate writes DIR/calibrated.prof, validate DIR/validation.csv.
+calibrate validate: $(BUILD)/futexsim
+	@scripts/calibrate.sh $@ $(BUILD)/futexsim $(RESULTS)
+
+.PHONY: calibrate validate
+
 -include $(BUILD)/obj/bench/hash_bench.d $(BUILD)/obj/bench/jhash2_ref.d \
 	$(BUILD)/obj/bench/des_bench.d $(BUILD)/obj/bench/des_bench_sim.d
 

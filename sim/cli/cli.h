@@ -15,6 +15,8 @@
 	X(quality, "SMHasher-style tests of the hashers on futex keys")	\
 	X(conform, "run conformance scenarios on the live kernel and the model") \
 	X(run, "simulate workloads on NUMA topologies: latency, throughput, lock wait") \
+	X(calibrate, "derive a host's cost profile from its make bench results") \
+	X(validate, "simulate what make bench measured: predicted against measured") \
 	X(topo, "show a topology (host, hwloc synthetic, XML) as the simulator sees it")
 
 #define FX_CLI_DECLARE(n, s) int fx_cli_##n(int argc, char **argv);

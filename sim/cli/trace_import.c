@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trace_import.c - futexsim trace import: strace output into a trace
+ * (docs/trace-import.md).  The parsing is sim/trace/strace.c; this is the
+ * command line and the writer.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "trace/strace.h"
+#include "trace/trace.h"
+
+#define CMD "trace import"
+
+static const char usage_text[] =
+"usage: futexsim trace import [--from strace] FILE -o OUT [OPTIONS]\n\n"
+"Imports the output of\n"
+"  strace -f -ttt -T -o FILE -e trace=futex,futex_waitv,futex_wait,futex_wake,\\\n"
+"      futex_requeue,set_robust_list,set_tid_address,clone,clone3,exit,\\\n"
+"      exit_group,mmap PROGRAM\n"
+"into a trace (workloads/FORMAT.md); FILE '-' is stdin.  Lines may carry\n"
+"'[pid N]' prefixes (strace -f to stderr) or 'N ' prefixes (-o FILE).\n\n"
+"options:\n"
+"  --from SRC     input kind: strace (perf and bpftrace: not supported yet)\n"
+"  -o, --output OUT  the trace to write (written whole or not at all)\n"
+"  --text         text form (default)\n"
+"  --binary       binary form\n"
+"  --skip-bad     skip malformed lines with a warning instead of failing\n"
+"  --window N     reorder window in records (default 262144): a call still\n"
+"                 in flight when N later records wait behind it is\n"
+"                 written as unfinished\n"
+"  --pid N        thread of lines without a pid prefix (default 0)\n"
+"  --program NAME what was traced (meta.program; default FILE's name)\n";
+
+struct import_ctx {
+	const char *out;
+	bool binary;
+	struct fx_trace_meta meta;
+	const char *program;
+	struct fx_strace *p;
+	struct fx_trace_writer *w;
+	int werr;
+	char err[512];
+};
+
+/* the header waits for the first record: it carries the epoch */
+static int open_writer(struct import_ctx *c)
+{
+	const struct fx_strace_stats *st = fx_strace_stats(c->p);
+
+	if (st->have_epoch)
+		snprintf(c->meta.program, sizeof(c->meta.program),
+			 "%.80s epoch=%llu.%09llu", c->program,
+			 (unsigned long long)(st->epoch_ns / 1000000000ull),
+			 (unsigned long long)(st->epoch_ns % 1000000000ull));
+	else
+		snprintf(c->meta.program, sizeof(c->meta.program), "%s",
+			 c->program);
+	c->werr = fx_trace_create(c->out, c->binary, &c->meta, &c->w, c->err,
+				  sizeof(c->err));
+	return c->werr;
+}
+
+static int emit(void *ctx, const struct fx_trace_rec *rec)
+{
+	struct import_ctx *c = ctx;
+	int rc;
+
+	if (!c->w && open_writer(c))
+		return c->werr;
+	rc = fx_trace_write(c->w, rec);
+	if (rc) {
+		c->werr = rc;
+		snprintf(c->err, sizeof(c->err), "%s: %s", c->out,
+			 strerror(rc < 0 ? -rc : rc));
+	}
+	return rc;
+}
+
+int fx_trace_cmd_import(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "text", no_argument, NULL, 't' },
+		{ "binary", no_argument, NULL, 'b' },
+		{ "skip-bad", no_argument, NULL, 's' },
+		{ "window", required_argument, NULL, 'W' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "program", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct import_ctx c = { 0 };
+	const char *from = "strace", *in_path;
+	const struct fx_strace_stats *st;
+	bool skip_bad = false;
+	uint64_t window = 0, pid = 0;
+	char err[512];
+	FILE *in;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			from = optarg;
+			break;
+		case 'o':
+			c.out = optarg;
+			break;
+		case 't':
+			c.binary = false;
+			break;
+		case 'b':
+			c.binary = true;
+			break;
+		case 's':
+			skip_bad = true;
+			break;
+		case 'W':
+			if (!fx_parse_u64(optarg, &window) || window < 1 ||
+			    window > (1u << 26))
+				return fx_cli_error(CMD, "--window: expected a record count from 1 to 67108864, got '%s'", optarg);
+			break;
+		case 'p':
+			if (!fx_parse_u64(optarg, &pid) || pid > UINT32_MAX)
+				return fx_cli_error(CMD, "--pid: expected a thread id, got '%s'", optarg);
+			break;
+		case 'P':
+			c.program = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (strcmp(from, "strace")) {
+		if (!strcmp(from, "perf") || !strcmp(from, "bpftrace"))
+			return fx_cli_error(CMD, "--from %s: not supported yet (expected strace)", from);
+		return fx_cli_error(CMD, "--from %s: unknown input kind (expected strace)", from);
+	}
+	if (optind + 1 != argc)
+		return fx_cli_error(CMD, "expected one input FILE (strace output), got %d", argc - optind);
+	if (!c.out)
+		return fx_cli_error(CMD, "no output given (expected -o OUT)");
+	in_path = argv[optind];
+	if (!c.program) {
+		const char *slash = strrchr(in_path, '/');
+
+		c.program = slash ? slash + 1 : in_path;
+	}
+	in = strcmp(in_path, "-") ? fopen(in_path, "r") : stdin;
+	if (!in)
+		return fx_cli_error(CMD, "%s: %s", in_path, strerror(errno));
+
+	c.meta.slots = -1;
+	snprintf(c.meta.source, sizeof(c.meta.source), "strace");
+	c.p = fx_strace_new(in_path, (size_t)window, emit, &c);
+	if (!c.p) {
+		if (in != stdin)
+			fclose(in);
+		return fx_cli_error(CMD, "out of memory");
+	}
+	fx_strace_set_main_tid(c.p, (uint32_t)pid);
+	snprintf(err, sizeof(err), "%s: out of memory", in_path);
+	rc = fx_strace_run(c.p, in, skip_bad, err, sizeof(err));
+	if (in != stdin)
+		fclose(in);
+	if (!rc && !c.w)
+		rc = open_writer(&c);	/* a trace without records */
+	if (rc) {
+		if (c.w)
+			fx_trace_abort(c.w);
+		fx_strace_free(c.p);
+		return fx_cli_error(CMD, "%s", c.werr ? c.err : err);
+	}
+	rc = fx_trace_commit(c.w, c.err, sizeof(c.err));
+	if (rc) {
+		fx_strace_free(c.p);
+		return fx_cli_error(CMD, "%s", c.err);
+	}
+
+	st = fx_strace_stats(c.p);
+	if (st->bad)
+		fprintf(stderr, "futexsim " CMD ": warning: skipped %llu malformed line%s; first at %s\n",
+			(unsigned long long)st->bad, st->bad == 1 ? "" : "s",
+			st->first_bad);
+	if (st->evicted)
+		fprintf(stderr, "futexsim " CMD ": warning: %llu call%s outlasted the reorder window (--window) and %s written as unfinished\n",
+			(unsigned long long)st->evicted,
+			st->evicted == 1 ? "" : "s",
+			st->evicted == 1 ? "was" : "were");
+	if (st->orphan_resumes)
+		fprintf(stderr, "futexsim " CMD ": warning: %llu '<... resumed>' line%s without %s start (skipped)\n",
+			(unsigned long long)st->orphan_resumes,
+			st->orphan_resumes == 1 ? "" : "s",
+			st->orphan_resumes == 1 ? "its" : "their");
+	fprintf(stderr, "%s: %llu lines, %llu records (%llu calls never finished), %llu signal lines and %llu exits; epoch %s\n",
+		c.out, (unsigned long long)st->lines,
+		(unsigned long long)st->records,
+		(unsigned long long)st->never_finished,
+		(unsigned long long)st->signals,
+		(unsigned long long)st->exits, c.meta.program);
+	fx_strace_free(c.p);
+	return 0;
+}

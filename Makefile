@@ -21,7 +21,7 @@ CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) $(EXTRA_CFLAGS) -I. -Isim
 LDFLAGS_ALL = $(FX_LDFLAGS) $(SANFLAGS)
 
 LIB_SRCS := $(wildcard sim/*.c sim/lib/*.c sim/hashers/*.c sim/layouts/*.c \
-	sim/conform/*.c sim/des/*.c workloads/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
+	sim/conform/*.c sim/des/*.c sim/trace/*.c workloads/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

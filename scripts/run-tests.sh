@@ -33,7 +33,7 @@ done
 
 echo "== cli"
 for c in scripts/check-cli.sh scripts/check-collide.sh scripts/check-plot-des.sh \
-	scripts/check-plot-bench.sh scripts/check-run.sh; do
+	scripts/check-plot-bench.sh scripts/check-run.sh scripts/check-capture.sh; do
 	if sh "$c" "$build/futexsim"; then
 		passed=$((passed + 1))
 	else

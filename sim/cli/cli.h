@@ -17,13 +17,25 @@
 	X(run, "simulate workloads on NUMA topologies: latency, throughput, lock wait") \
 	X(calibrate, "derive a host's cost profile from its make bench results") \
 	X(validate, "simulate what make bench measured: predicted against measured") \
-	X(topo, "show a topology (host, hwloc synthetic, XML) as the simulator sees it")
+	X(topo, "show a topology (host, hwloc synthetic, XML) as the simulator sees it") \
+	X(trace, "traces of real programs: import, convert, stats, replay")
 
 #define FX_CLI_DECLARE(n, s) int fx_cli_##n(int argc, char **argv);
 FX_CLI_COMMANDS(FX_CLI_DECLARE)
 #undef FX_CLI_DECLARE
 
 int fx_conform_main(int argc, char **argv);
+
+/* futexsim trace's subcommands {name, summary}, each in sim/cli/trace_NAME.c */
+#define FX_TRACE_COMMANDS(X)						\
+	X(convert, "convert between the text and binary forms (lossless)") \
+	X(import, "import strace output into a trace")			\
+	X(stats, "calls by op and flag, keys, waiters over time, blocked time") \
+	X(replay, "open-loop replay: collision metrics per hasher x layout")
+
+#define FX_TRACE_DECLARE(n, s) int fx_trace_cmd_##n(int argc, char **argv);
+FX_TRACE_COMMANDS(FX_TRACE_DECLARE)
+#undef FX_TRACE_DECLARE
 
 /* fx_cli_error - print "futexsim CMD: message" to stderr; returns 2 */
 int fx_cli_error(const char *cmd, const char *fmt, ...)

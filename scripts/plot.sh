@@ -50,12 +50,23 @@
 #                   +-25% error bands; labels largest error first, at
 #                   most FX_PLOT_LABELS (24; "all": every one), none
 #                   overlapping
+#   trace-collisions  CSVs of "futexsim trace replay --out FILE.csv", or
+#             directories of NAME.replay.csv (scripts/traces.sh); takes
+#             several inputs: "trace-collisions [-o OUTDIR] DIR_OR_CSV...":
+#               trace-collisions   op collision rate, one bar group per
+#                   trace, one bar per layout x hasher (x slots)
+#   trace-occupancy  JSON of "futexsim trace stats --json".  Per trace:
+#               trace-waiters-NAME   threads blocked in a wait over time,
+#                   mean and max of each of the 20 time buckets (replay
+#                   has no per-bucket occupancy series over time); NAME is
+#                   the file name without .json and .stats
 # OUTDIR defaults to the input's directory.
 set -eu
 
 usage() {
 	cat >&2 <<'EOF'
 usage: scripts/plot.sh KIND FILE [OUTDIR]
+       scripts/plot.sh trace-collisions [-o OUTDIR] DIR_OR_CSV...
 kinds:
   collide      op collision rate vs table size, and occupancy histograms,
                from "futexsim collide --out FILE.csv"
@@ -69,17 +80,56 @@ kinds:
   latency-matrix  live-kernel wake-up latency heatmaps, waker CPU x wakee
                CPU, per target (idle/busy), from "make bench" bench.csv
   validation   measured vs predicted, per kind, from "futexsim validate" CSV
+  trace-collisions  collision rate per hasher x layout, grouped by trace,
+               from "futexsim trace replay --out FILE.csv" (a DIR: its
+               *.replay.csv)
+  trace-occupancy  threads blocked in a wait over time (mean and max of
+               20 buckets) from "futexsim trace stats --json"
 EOF
 	exit 2
 }
 
 die() { echo "plot.sh: $*" >&2; exit 1; }
 
+# trace-collisions takes several inputs: the list goes to tc_inputs (one
+# path a line), the first stands for all in the checks below
+tc_inputs=
+if [ "${1:-}" = trace-collisions ]; then
+	shift
+	tc_out=
+	if [ "${1:-}" = -o ]; then
+		[ $# -ge 2 ] || usage
+		tc_out=$2
+		shift 2
+	fi
+	[ $# -ge 1 ] || usage
+	for a in "$@"; do
+		if [ -d "$a" ]; then
+			tc_found=
+			for f in "$a"/*.replay.csv; do
+				[ -f "$f" ] || continue
+				tc_inputs="$tc_inputs$f
+"
+				tc_found=1
+			done
+			[ -n "$tc_found" ] || die "'$a' has no *.replay.csv"
+		else
+			[ -f "$a" ] && [ -r "$a" ] || die "cannot read '$a'"
+			[ -s "$a" ] || die "'$a' is empty"
+			tc_inputs="$tc_inputs$a
+"
+		fi
+	done
+	tc_first=$(printf '%s' "$tc_inputs" | sed -n 1p)
+	[ -n "$tc_out" ] || { [ -d "$1" ] && tc_out=$1 || tc_out=$(dirname "$tc_first"); }
+	set -- trace-collisions "$tc_first" "$tc_out"
+fi
 [ $# -ge 2 ] && [ $# -le 3 ] || usage
 kind=$1
 csv=$2
 case $kind in
 collide|latency-cdf|throughput|lockwait|slots|latency-matrix|validation) ;;
+trace-collisions|trace-occupancy) ;;
 -h|--help|help) usage ;;
 *) echo "plot.sh: unknown kind '$kind'" >&2; usage ;;
 esac
@@ -1441,6 +1491,175 @@ plot_validation() {
 	render_all
 }
 
+# ---- trace-collisions: collision rate per hasher x layout, per trace ----
+plot_trace_collisions() {
+	old_ifs=$IFS
+	IFS='
+'
+	set -f
+	# shellcheck disable=SC2086
+	set -- $tc_inputs
+	IFS=$old_ifs
+	set +f
+	awk -v dir="$work" "$AWK_LIB"'
+	function tname(s) {
+		sub(/.*\//, "", s)
+		sub(/\.(fxt|trace|txt)$/, "", s)
+		return s
+	}
+	function isnum(v) {
+		return v ~ /^[-+]?(nan|inf)$/ || v ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/
+	}
+	function addto(A, N, v) {
+		if (!((N, v) in A)) { A[N, v] = ++A[N]; A[N, "v", A[N]] = v }
+	}
+	FNR == 1 { src = FILENAME; NC = 0 }
+	{
+		s = $0
+		sub(/\r$/, "", s)
+		if (s ~ /^#/ || s ~ /^[ \t]*$/)
+			next
+		n = csvsplit(s, F)
+		if (!NC) {
+			for (i = 1; i <= n; i++)
+				P[F[i]] = i
+			nn = split("trace hasher layout slots cpus nodes calls locked_ops collision_rate", NEED, " ")
+			for (i = 1; i <= nn; i++)
+				if (!(NEED[i] in P))
+					fail(sprintf("line %d: not the header of a futexsim trace replay CSV: no column \"%s\"", FNR, NEED[i]))
+			NC = n
+			for (i = 1; i <= n; i++)
+				COL[src, i] = F[i]
+			next
+		}
+		if (n != NC)
+			fail(sprintf("line %d: %d fields, expected %d as in the header%s", FNR, n, NC, n < 0 ? " (a quote is not closed)" : ""))
+		for (i = 1; i <= n; i++)
+			V[COL[src, i]] = F[i]
+		for (i = 2; i <= nn; i++)
+			if (i >= 5 && !isnum(V[NEED[i]]))
+				fail(sprintf("line %d: column %s is \"%s\", expected a number", FNR, NEED[i], V[NEED[i]]))
+		t = tname(V["trace"])
+		if (t == "" || V["hasher"] == "" || V["layout"] == "")
+			fail(sprintf("line %d: empty trace, hasher or layout", FNR))
+		slots = V["slots"]
+		if (slots !~ /^[0-9]+$/)
+			fail(sprintf("line %d: column slots is \"%s\", expected an integer", FNR, slots))
+		k = t SUBSEP V["layout"] SUBSEP V["hasher"] SUBSEP slots
+		if (k in WHERE)
+			fail(sprintf("line %d: trace %s, %s/%s, slots %s again (first at %s)", FNR, t, V["layout"], V["hasher"], slots, WHERE[k]))
+		WHERE[k] = src ":" FNR
+		rate = V["collision_rate"]
+		RATE[k] = rate ~ /nan|inf/ ? "NaN" : rate + 0
+		addto(TR, "n", t); addto(LY, "n", V["layout"]); addto(HS, "n", V["hasher"]); addto(SL, "n", slots)
+		if (!(t in TCPU)) { TCPU[t] = V["cpus"]; TCALLS[t] = V["calls"] }
+		HAVE[V["layout"], V["hasher"], slots] = 1
+		rows++
+	}
+	END {
+		if (failed)
+			exit 3
+		if (!rows) {
+			src = "the input"
+			fail("no data rows in any replay CSV")
+		}
+		# bars: layout, then hasher, then slots, in first-seen order
+		nb = 0
+		for (li = 1; li <= LY["n"]; li++)
+			for (hi = 1; hi <= HS["n"]; hi++)
+				for (si = 1; si <= SL["n"]; si++) {
+					l = LY["n", "v", li]; h = HS["n", "v", hi]; s = SL["n", "v", si]
+					if (!((l, h, s) in HAVE))
+						continue
+					nb++
+					BL[nb] = l; BH[nb] = h; BS[nb] = s
+					BT[nb] = l "/" h (SL["n"] > 1 ? "/" (s == 0 ? "kernel size" : s " slots") : "")
+					# hue per layout, lighter per hasher
+					split("31 119 180|255 127 14|44 160 44|148 103 189|214 39 40|140 86 75", HUE, "|")
+					split(HUE[(li - 1) % 6 + 1], RGB, " ")
+					f = (hi - 1) / (HS["n"] + 0.5)
+					BC[nb] = sprintf("#%02x%02x%02x", RGB[1] + (255 - RGB[1]) * f, RGB[2] + (255 - RGB[2]) * f, RGB[3] + (255 - RGB[3]) * f)
+				}
+		out = dir "/tc.dat"
+		for (ti = 1; ti <= TR["n"]; ti++) {
+			t = TR["n", "v", ti]
+			line = "\"" t "\""
+			for (b = 1; b <= nb; b++) {
+				k = t SUBSEP BL[b] SUBSEP BH[b] SUBSEP BS[b]
+				line = line " " ((k in RATE) ? RATE[k] : "NaN")
+			}
+			print line > out
+		}
+		close(out)
+		gp = dir "/trace-collisions.gp"
+		printf "set title \"Op collision rate in the open-loop replay of each trace, per layout/hasher\\n(collided / bucket-locked ops; %d trace(s), %d configuration(s))\" noenhanced\n", TR["n"], nb > gp
+		printf "set ylabel \"op collision rate\"\nset yrange [0:*]\nset grid ytics\n" > gp
+		printf "set key outside right top noenhanced\nset style data histograms\nset style histogram clustered gap 1\n" > gp
+		printf "set style fill solid 0.9 border -1\nset boxwidth 0.9\nset xtics noenhanced rotate by -25\nset bmargin 5\n" > gp
+		printf "plot" > gp
+		for (b = 1; b <= nb; b++)
+			printf "%s \"%s\" using %d:xtic(1) lc rgb \"%s\" title \"%s\"", (b > 1 ? "," : ""), out, b + 1, BC[b], gpstr(BT[b]) > gp
+		printf "\n" > gp
+		close(gp)
+		print "trace-collisions" > (dir "/figs")
+	}' "$@" || exit 1
+	render_all
+}
+
+# ---- trace-occupancy: threads blocked in a wait over time, from stats --json ----
+plot_trace_occupancy() {
+	name=$(basename "$csv")
+	name=${name%.json}
+	name=${name%.stats}
+	name=$(printf '%s' "$name" | sed 's/[^A-Za-z0-9._-][^A-Za-z0-9._-]*/_/g' | cut -c1-48)
+	[ -n "$name" ] || name=trace
+	awk -v src="$csv" -v dir="$work" -v name="$name" "$AWK_LIB"'
+	{ jtokline($0) }
+	function need(p, what,    v) {
+		if (!(p in JV) || JT[p] != "n" || JV[p] !~ /^-?[0-9]/)
+			fail(sprintf("not the JSON of futexsim trace stats: %s (\"%s\") missing or not a number", what, substr(p, 2)))
+		return JV[p] + 0
+	}
+	END {
+		if (failed)
+			exit 3
+		jparse()
+		if (!(("" ) in JOBJ))
+			fail("not the JSON of futexsim trace stats: not an object")
+		calls = need(".calls", "calls")
+		t0 = need(".t0_ns", "t0_ns"); t1 = need(".t_end_ns", "t_end_ns")
+		nbk = need(".waiters_series.buckets", "waiters_series.buckets")
+		maxw = need(".max_waiters", "max_waiters"); meanw = need(".mean_waiters", "mean_waiters")
+		waits = need(".waits", "waits"); blocked = need(".waits_blocked", "waits_blocked")
+		if (nbk < 1 || JLEN[".waiters_series.mean"] != nbk || JLEN[".waiters_series.max"] != nbk)
+			fail(sprintf("waiters_series: %d buckets, but %d means and %d maxima", nbk, JLEN[".waiters_series.mean"], JLEN[".waiters_series.max"]))
+		if (t1 <= t0)
+			fail(sprintf("the trace spans no time (t0_ns %d, t_end_ns %d): nothing to plot over time", t0, t1))
+		w = (t1 - t0) / nbk / 1e9
+		out = dir "/occ.dat"
+		for (i = 0; i < nbk; i++) {
+			m = need(".waiters_series.mean." i, "waiters_series.mean[" i "]")
+			x = need(".waiters_series.max." i, "waiters_series.max[" i "]")
+			if (m < 0 || x < m - 1e-6)
+				fail(sprintf("waiters_series bucket %d: mean %g, max %g", i, m, x))
+			printf "%.9g %.9g %.9g\n", (i + 0.5) * w, m, x > out
+		}
+		close(out)
+		base = "trace-waiters-" name
+		gp = dir "/" base ".gp"
+		printf "set title \"Threads blocked in a futex wait over time: %s\\n%d calls, %d waits (%d blocked); waiters max %d, time mean %.3g; %d buckets of %.3g ms\\n(the replay gives no per-bucket occupancy series: these are the trace'"'"'s waiters)\" noenhanced\n", \
+			gpstr(name), calls, waits, blocked, maxw, meanw, nbk, w * 1000 > gp
+		printf "set xlabel \"time since the first record (s)\"\nset ylabel \"threads blocked in a wait\"\n" > gp
+		printf "set xrange [0:%.9g]\nset yrange [0:%g]\nset grid\nset key outside right top noenhanced\n", w * nbk, (maxw < 1 ? 1 : maxw * 1.15) > gp
+		printf "plot \"%s\" using 1:3 with histeps lw 2 dt 2 lc rgb \"#d62728\" title \"max in bucket\", \\\n", out > gp
+		printf "     \"%s\" using 1:2 with histeps lw 2 lc rgb \"#1f77b4\" title \"mean in bucket\", \\\n", out > gp
+		printf "     %.9g with lines lw 1 dt 3 lc rgb \"black\" title \"mean over the trace\"\n", meanw > gp
+		close(gp)
+		print base > (dir "/figs")
+	}' "$csv" || exit 1
+	render_all
+}
+
 case $kind in
 collide) plot_collide ;;
 latency-cdf) plot_latency_cdf ;;
@@ -1449,4 +1668,6 @@ lockwait) plot_lockwait ;;
 slots) plot_slots ;;
 latency-matrix) plot_latency_matrix ;;
 validation) plot_validation ;;
+trace-collisions) plot_trace_collisions ;;
+trace-occupancy) plot_trace_occupancy ;;
 esac

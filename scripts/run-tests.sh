@@ -33,7 +33,8 @@ done
 
 echo "== cli"
 for c in scripts/check-cli.sh scripts/check-collide.sh scripts/check-plot-des.sh \
-	scripts/check-plot-bench.sh scripts/check-run.sh scripts/check-capture.sh; do
+	scripts/check-plot-bench.sh scripts/check-plot-trace.sh scripts/check-run.sh \
+	scripts/check-capture.sh; do
 	if sh "$c" "$build/futexsim"; then
 		passed=$((passed + 1))
 	else

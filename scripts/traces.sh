@@ -1,0 +1,118 @@
+#!/bin/sh
+# traces.sh [OUTDIR] - the bundled-trace pipeline (workloads/traces/).
+#
+# For every bundled trace NAME (workloads/traces/NAME/NAME.strace.xz):
+#   futexsim trace import --from strace  -> OUTDIR/NAME.fxt (binary)
+#   futexsim trace stats                 -> OUTDIR/NAME.stats.txt
+#   futexsim trace stats --json          -> OUTDIR/NAME.stats.json
+#   futexsim trace replay --hash jhash2,xxh3,siphash,hash_64
+#            --layout global,pernode,private
+#            --cpus/--nodes of the recording host (NAME.meta)
+#                                         -> OUTDIR/NAME.replay.csv
+#   scripts/plot.sh trace-occupancy      -> OUTDIR/figures/trace-waiters-NAME.*
+# then scripts/plot.sh trace-collisions over all replay CSVs
+# (OUTDIR/figures/trace-collisions.*), a one-line summary per trace on
+# stdout and OUTDIR/summary.md (the table of workloads/traces/README.md).
+#
+# OUTDIR defaults to results/traces.  FUTEXSIM names the binary (default:
+# build/futexsim, else build-*/futexsim, newest first).  TRACES=DIR reads
+# another trace directory; NAMES="a b" restricts the traces.  Any failure
+# exits non-zero.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+tracedir=${TRACES:-$root/workloads/traces}
+out=${1:-results/traces}
+die() { echo "traces.sh: $*" >&2; exit 1; }
+
+if [ -z "${FUTEXSIM:-}" ]; then
+	FUTEXSIM=$(ls -t "$root"/build/futexsim "$root"/build-*/futexsim 2>/dev/null | head -n 1) || true
+	[ -n "$FUTEXSIM" ] || die "no futexsim binary: run make, or set FUTEXSIM"
+fi
+[ -x "$FUTEXSIM" ] || die "'$FUTEXSIM' is not executable"
+case $FUTEXSIM in /*) ;; *) FUTEXSIM=$(pwd)/$FUTEXSIM ;; esac
+command -v xz >/dev/null 2>&1 || die "xz is not installed"
+
+mkdir -p "$out/figures" || die "cannot create '$out/figures'"
+out=$(cd "$out" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fxtraces.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+if [ -z "${NAMES:-}" ]; then
+	NAMES=
+	for d in "$tracedir"/*/; do
+		n=$(basename "$d")
+		[ -f "$d/$n.strace.xz" ] && NAMES="$NAMES $n"
+	done
+fi
+[ -n "$NAMES" ] || die "no bundled trace in '$tracedir'"
+
+# meta KEY FILE - the value of "KEY: value" in a .meta file
+meta() { sed -n "s/^$1: *//p" "$2" | head -n 1; }
+
+csvs=
+printf '| trace | futex calls | distinct keys | max waiters | blocked p50 (us) | jhash2 global | jhash2 private |\n' >"$tmp/summary.md"
+printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n' >>"$tmp/summary.md"
+for n in $NAMES; do
+	d=$tracedir/$n
+	[ -f "$d/$n.strace.xz" ] || die "$d/$n.strace.xz: no such trace"
+	cpus=4 nodes=1
+	if [ -f "$d/$n.meta" ]; then
+		c=$(meta cpus "$d/$n.meta"); case $c in ''|*[!0-9]*) ;; *) cpus=$c ;; esac
+		c=$(meta nodes "$d/$n.meta"); case $c in ''|*[!0-9]*) ;; *) nodes=$c ;; esac
+	fi
+	xz -dc "$d/$n.strace.xz" >"$tmp/$n.strace" || die "$d/$n.strace.xz: cannot decompress"
+	"$FUTEXSIM" trace import --from strace "$tmp/$n.strace" -o "$out/$n.fxt" \
+		--binary --program "$n" >"$tmp/$n.import.log" 2>&1 ||
+		{ cat "$tmp/$n.import.log" >&2; die "$n: trace import failed"; }
+	rm -f "$tmp/$n.strace"
+	"$FUTEXSIM" trace stats "$out/$n.fxt" >"$tmp/$n.stats.txt" || die "$n: trace stats failed"
+	"$FUTEXSIM" trace stats "$out/$n.fxt" --json >"$tmp/$n.stats.json" || die "$n: trace stats --json failed"
+	mv -f "$tmp/$n.stats.txt" "$out/$n.stats.txt" && mv -f "$tmp/$n.stats.json" "$out/$n.stats.json" ||
+		die "$n: cannot write the stats"
+	# run in OUTDIR so that the CSV's trace column is NAME.fxt
+	(cd "$out" && "$FUTEXSIM" trace replay "$n.fxt" --hash jhash2,xxh3,siphash,hash_64 \
+		--layout global,pernode,private --cpus "$cpus" --nodes "$nodes" \
+		--out "$n.replay.csv") >"$tmp/$n.replay.txt" 2>&1 ||
+		{ cat "$tmp/$n.replay.txt" >&2; die "$n: trace replay failed"; }
+	"$here/plot.sh" trace-occupancy "$out/$n.stats.json" "$out/figures" >"$tmp/$n.plot.log" ||
+		die "$n: plot.sh trace-occupancy failed"
+	csvs="$csvs $n.replay.csv"
+
+	# summary: stats JSON (one member per line where it matters) and the CSV
+	awk -v name="$n" -v cpus="$cpus" '
+	FNR == 1 { f++ }
+	f == 1 {
+		if (calls == "" && match($0, /"calls": [0-9]+/)) calls = substr($0, RSTART + 9, RLENGTH - 9)
+		if (match($0, /"max_waiters": [0-9]+/)) maxw = substr($0, RSTART + 15, RLENGTH - 15)
+		if ($0 ~ /"keys":/) {
+			k = $0; keys = 0
+			while (match(k, /"(private|shared|unresolved)": [0-9]+/)) {
+				s = substr(k, RSTART, RLENGTH); sub(/.*: /, "", s); keys += s
+				k = substr(k, RSTART + RLENGTH)
+			}
+		}
+		if ($0 ~ /"blocked_ns":/ && match($0, /"p50": [0-9]+/)) p50 = substr($0, RSTART + 7, RLENGTH - 7)
+		next
+	}
+	/^#/ { next }
+	!hdr { for (i = 1; i <= NF; i++) col[$i] = i; hdr = 1; next }
+	$col["hasher"] == "jhash2" { cr[$col["layout"]] = $col["collision_rate"] }
+	END {
+		if (calls == "" || maxw == "" || p50 == "" || !("global" in cr) || !("private" in cr)) {
+			print "traces.sh: " name ": stats or replay output lacks a field" > "/dev/stderr"
+			exit 1
+		}
+		printf "%-18s %6d calls %5d keys  max waiters %3d  blocked p50 %9.1f us  jhash2 collision rate global %.4f private %.4f (%d CPUs)\n", \
+			name, calls, keys, maxw, p50 / 1000, cr["global"], cr["private"], cpus
+		printf "| %s | %d | %d | %d | %.1f | %.4f | %.4f |\n", name, calls, keys, maxw, p50 / 1000, \
+			cr["global"], cr["private"] >> sum
+	}' sum="$tmp/summary.md" FS=, "$out/$n.stats.json" "$out/$n.replay.csv" || die "$n: summary failed"
+done
+# shellcheck disable=SC2086
+(cd "$out" && "$here/plot.sh" trace-collisions -o figures $csvs) >"$tmp/collisions.log" ||
+	die "plot.sh trace-collisions failed"
+mv -f "$tmp/summary.md" "$out/summary.md" || die "cannot write $out/summary.md"
+echo "traces.sh: results in $out (summary.md, figures/)"

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_wl_trace.c - the "trace" workload (workloads/trace_replay.c):
+ * closed-loop replay of small hand-written traces (tests/trace/closed/)
+ * on a hand-made 2-CPU topology with the built-in cost profile.
+ *
+ *   ping.fxt          two threads ping-ponging with FUTEX_WAIT/FUTEX_WAKE
+ *                     and one wait that failed with -EAGAIN: every wait
+ *                     matches, and the run is deterministic
+ *   missing-wake.fxt  a wait whose waker is not in the trace, one never
+ *                     reached after it, a traced timeout that the model's
+ *                     wake cuts short, a traced blocked-forever wait, a
+ *                     matching timeout and a matching -EAGAIN
+ *   bad.fxt           a malformed record
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost.h"
+#include "topo.h"
+#include "des/des.h"
+#include "workload.h"
+
+/* ---- a hand-made topology: 2 CPUs, one node ---- */
+static int t_node[2];
+static unsigned t_dist[1] = { 10 };
+static struct fx_topo t_topo = { .ncpus = 2, .nnodes = 1, .npackages = 1,
+				 .ncores = 2, .cpu_node = t_node,
+				 .dist = t_dist };
+
+static const char *dir(void)
+{
+	static const char *const cand[] = {
+		"tests/trace/closed", "../tests/trace/closed",
+		"../../tests/trace/closed", NULL
+	};
+	char path[256];
+
+	for (unsigned i = 0; cand[i]; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/ping.fxt", cand[i]);
+		f = fopen(path, "r");
+		if (f) {
+			fclose(f);
+			return cand[i];
+		}
+	}
+	fail_msg("tests/trace/closed not found (run from the source tree)");
+	return NULL;
+}
+
+struct run {
+	struct fx_cost cost;
+	struct fx_des *des;
+	const struct fx_workload *wl;
+	void *opts;
+	int rc;
+	char report[8192];
+};
+
+static int parse(struct run *w, const char *file, const char *extra,
+		 char *err, size_t errlen)
+{
+	char path[256], buf[256], *argv[16];
+	int argc = 0;
+
+	w->wl = fx_workload_find("trace");
+	assert_non_null(w->wl);
+	snprintf(path, sizeof(path), "%s/%s", dir(), file);
+	argv[argc++] = (char *)"trace";
+	argv[argc++] = (char *)"-f";
+	argv[argc++] = path;
+	snprintf(buf, sizeof(buf), "%s", extra ? extra : "");
+	for (char *tok = strtok(buf, " "); tok && argc < 15;
+	     tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	return w->wl->parse(argc, argv, &w->opts, err, errlen);
+}
+
+static void run(struct run *w, const char *file, const char *extra)
+{
+	struct fx_des_config cfg = { 0 };
+	char err[512];
+	FILE *out;
+	size_t n;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	rc = parse(w, file, extra, err, sizeof(err));
+	if (rc)
+		fail_msg("parse %s: %s", file, err);
+	fx_cost_defaults(&w->cost);
+	cfg.topo = &t_topo;
+	cfg.cost = &w->cost;
+	cfg.seed = 1;
+	cfg.end_ns = w->wl->end_ns(w->opts);
+	cfg.max_events = 1000000;
+	cfg.check = true;
+	w->des = fx_des_new(&cfg);
+	assert_non_null(w->des);
+	rc = w->wl->setup(w->des, w->opts, 0, err, sizeof(err));
+	if (rc)
+		fail_msg("setup %s: %d %s", file, rc, err);
+	w->rc = fx_des_run(w->des);
+	out = tmpfile();
+	assert_non_null(out);
+	w->wl->report(w->des, w->opts, out);
+	rewind(out);
+	n = fread(w->report, 1, sizeof(w->report) - 1, out);
+	w->report[n] = 0;
+	fclose(out);
+}
+
+static void run_free(struct run *w)
+{
+	if (w->wl && w->opts)
+		w->wl->free(w->opts);
+	fx_des_free(w->des);
+	memset(w, 0, sizeof(*w));
+}
+
+static double val(const struct run *w, const char *name)
+{
+	const struct fx_des_results *r = fx_des_results(w->des);
+
+	for (unsigned i = 0; i < r->nvalues; i++)
+		if (!strcmp(r->value_name[i], name))
+			return r->value[i];
+	fail_msg("no result value \"%s\"", name);
+	return NAN;
+}
+
+static void test_ping_matched(void **state)
+{
+	struct run a, b;
+
+	(void)state;
+	run(&a, "ping.fxt", NULL);
+	assert_int_equal(a.rc, 0);
+	assert_true(val(&a, "waits") == 9);
+	assert_true(val(&a, "div_total") == 0);
+	assert_true(val(&a, "div_not_woken") == 0);
+	assert_true(val(&a, "div_woken_differently") == 0);
+	assert_true(val(&a, "div_eagain_mismatch") == 0);
+	assert_non_null(strstr(a.report, "9 waits: 9 matched, 0 diverged"));
+	assert_int_equal(fx_des_results(a.des)->wakeups, 8);
+
+	/* the same run again: the same report, the same end time */
+	run(&b, "ping.fxt", NULL);
+	assert_string_equal(a.report, b.report);
+	assert_true(fx_des_results(a.des)->sim_ns ==
+		    fx_des_results(b.des)->sim_ns);
+	run_free(&b);
+
+	/* twice the speed: shorter, still matched */
+	run(&b, "ping.fxt", "--speed 2 -s");
+	assert_true(val(&b, "div_total") == 0);
+	assert_true(fx_des_results(b.des)->sim_ns <
+		    fx_des_results(a.des)->sim_ns);
+	assert_string_equal(b.report, "");
+	run_free(&b);
+	run_free(&a);
+}
+
+static void test_missing_wake(void **state)
+{
+	struct run w;
+
+	(void)state;
+	run(&w, "missing-wake.fxt", NULL);
+	assert_int_equal(w.rc, 0);	/* the blocked threads are daemons */
+	assert_true(val(&w, "waits") == 6);
+	/* 102's wait: its waker is missing; its next wait: not reached */
+	assert_true(val(&w, "div_not_woken") == 1);
+	assert_true(val(&w, "div_not_reached") == 1);
+	/* 103's traced timeout cut short by 104's wake */
+	assert_true(val(&w, "div_woken_differently") == 1);
+	assert_true(val(&w, "div_eagain_mismatch") == 0);
+	assert_true(val(&w, "div_total") == 3);
+	assert_non_null(strstr(w.report,
+		"example: tid 102 at 0.000002000 uaddr 0x7f0000001040: traced woken, model blocked"));
+	assert_non_null(strstr(w.report,
+		"example: tid 103 at 0.000003000 uaddr 0x7f0000001080: traced ETIMEDOUT, model woken"));
+	run_free(&w);
+}
+
+static void test_bad_input(void **state)
+{
+	struct fx_des_config cfg = { 0 };
+	struct fx_cost cost;
+	struct fx_des *des;
+	struct run w;
+	char err[512];
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	/* no such file: named */
+	assert_int_equal(parse(&w, "nope.fxt", NULL, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "nope.fxt"));
+	/* bad options */
+	assert_int_equal(parse(&w, "ping.fxt", "--speed 0", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "--speed"));
+	assert_int_equal(parse(&w, "ping.fxt", "-x", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "'-x'"));
+	{
+		char a0[] = "trace", a1[] = "-s";
+		char *argv[] = { a0, a1 };
+
+		assert_int_equal(w.wl->parse(2, argv, &w.opts, err,
+					     sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "-f FILE"));
+	}
+	/* a malformed record: setup fails, naming the file and line */
+	assert_int_equal(parse(&w, "bad.fxt", NULL, err, sizeof(err)), 0);
+	fx_cost_defaults(&cost);
+	cfg.topo = &t_topo;
+	cfg.cost = &cost;
+	cfg.seed = 1;
+	des = fx_des_new(&cfg);
+	assert_non_null(des);
+	assert_int_equal(w.wl->setup(des, w.opts, 0, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "bad.fxt:10:"));
+	fx_des_free(des);
+	w.wl->free(w.opts);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ping_matched),
+		cmocka_unit_test(test_missing_wake),
+		cmocka_unit_test(test_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -59,8 +59,13 @@ grep -q '"wake_latency_ns":{"count":[1-9]' "$dir/a.csv.json" ||
 
 # every workload runs briefly and completes
 for w in $("$fx" run --list-workloads | grep -v '^ ' | grep -v '^$'); do
+	if [ "$w" = trace ]; then	# replays a trace file
+		wopts="-f tests/trace/closed/ping.fxt"
+	else
+		wopts="-r 0.0005"
+	fi
 	if ! "$fx" run -q --workload "$w" --topology "$topo" --seed 1 \
-		--out "$dir/w.csv" -- -r 0.0005 >/dev/null 2>"$dir/err" &&
+		--out "$dir/w.csv" -- $wopts >/dev/null 2>"$dir/err" &&
 	   ! "$fx" run -q --workload "$w" --topology "$topo" --seed 1 \
 		--out "$dir/w.csv" >/dev/null 2>"$dir/err"; then
 		echo "FAIL: workload $w: $(cat "$dir/err")"; fail=1

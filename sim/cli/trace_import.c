@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "trace/bpftrace.h"
+#include "trace/perftrace.h"
 #include "trace/strace.h"
 #include "trace/trace.h"
 
@@ -25,7 +27,8 @@ static const char usage_text[] =
 "into a trace (workloads/FORMAT.md); FILE '-' is stdin.  Lines may carry\n"
 "'[pid N]' prefixes (strace -f to stderr) or 'N ' prefixes (-o FILE).\n\n"
 "options:\n"
-"  --from SRC     input kind: strace (perf and bpftrace: not supported yet)\n"
+"  --from SRC     input kind: strace, perf (perf trace -o FILE) or bpftrace\n"
+"                 (workloads/futex.bt's output)\n"
 "  -o, --output OUT  the trace to write (written whole or not at all)\n"
 "  --text         text form (default)\n"
 "  --binary       binary form\n"
@@ -78,6 +81,148 @@ static int emit(void *ctx, const struct fx_trace_rec *rec)
 		snprintf(c->err, sizeof(c->err), "%s: %s", c->out,
 			 strerror(rc < 0 ? -rc : rc));
 	}
+	return rc;
+}
+
+/* --from perf / bpftrace: sim/trace/perftrace.c, sim/trace/bpftrace.c */
+struct other_ctx {
+	struct import_ctx *c;
+	struct fx_bpftrace *bt;	/* NULL: perf */
+};
+
+static int other_open(struct other_ctx *o)
+{
+	struct import_ctx *c = o->c;
+	const struct fx_bpftrace_stats *st = o->bt ? fx_bpftrace_stats(o->bt) : NULL;
+
+	if (st && st->have_epoch)
+		snprintf(c->meta.program, sizeof(c->meta.program),
+			 "%.80s epoch=%llu.%09llu", c->program,
+			 (unsigned long long)(st->epoch_ns / 1000000000ull),
+			 (unsigned long long)(st->epoch_ns % 1000000000ull));
+	else
+		snprintf(c->meta.program, sizeof(c->meta.program), "%s",
+			 c->program);
+	c->werr = fx_trace_create(c->out, c->binary, &c->meta, &c->w, c->err,
+				  sizeof(c->err));
+	return c->werr;
+}
+
+static int other_emit(void *ctx, const struct fx_trace_rec *rec)
+{
+	struct other_ctx *o = ctx;
+	struct import_ctx *c = o->c;
+	int rc;
+
+	if (!c->w && other_open(o))
+		return c->werr;
+	rc = fx_trace_write(c->w, rec);
+	if (rc) {
+		c->werr = rc;
+		snprintf(c->err, sizeof(c->err), "%s: %s", c->out,
+			 strerror(rc < 0 ? -rc : rc));
+	}
+	return rc;
+}
+
+static int import_other(struct import_ctx *c, const char *from, int argc,
+			char **argv, bool skip_bad, size_t window,
+			uint64_t pid)
+{
+	struct other_ctx o = { .c = c };
+	struct fx_perftrace *pt = NULL;
+	const char *in_path;
+	uint64_t lines, records, unfinished, evicted, orphans, bad;
+	const char *first_bad;
+	char err[512];
+	FILE *in;
+	int rc;
+
+	if (optind + 1 != argc)
+		return fx_cli_error(CMD, "expected one input FILE (%s output), got %d",
+				    from, argc - optind);
+	if (!c->out)
+		return fx_cli_error(CMD, "no output given (expected -o OUT)");
+	in_path = argv[optind];
+	if (!c->program) {
+		const char *slash = strrchr(in_path, '/');
+
+		c->program = slash ? slash + 1 : in_path;
+	}
+	in = strcmp(in_path, "-") ? fopen(in_path, "r") : stdin;
+	if (!in)
+		return fx_cli_error(CMD, "%s: %s", in_path, strerror(errno));
+	c->meta.slots = -1;
+	snprintf(c->meta.source, sizeof(c->meta.source), "%s", from);
+	if (!strcmp(from, "perf")) {
+		pt = fx_perftrace_new(in_path, window, other_emit, &o);
+		if (pt && pid)
+			fx_perftrace_set_pid(pt, (uint32_t)pid);
+	} else {
+		o.bt = fx_bpftrace_new(in_path, window, other_emit, &o);
+	}
+	if (!pt && !o.bt) {
+		if (in != stdin)
+			fclose(in);
+		return fx_cli_error(CMD, "out of memory");
+	}
+	snprintf(err, sizeof(err), "%s: out of memory", in_path);
+	rc = pt ? fx_perftrace_run(pt, in, skip_bad, err, sizeof(err))
+		: fx_bpftrace_run(o.bt, in, skip_bad, err, sizeof(err));
+	if (in != stdin)
+		fclose(in);
+	if (!rc && !c->w)
+		rc = other_open(&o);	/* a trace without records */
+	if (!rc) {
+		rc = fx_trace_commit(c->w, c->err, sizeof(c->err));
+		if (rc)
+			c->werr = rc;
+	} else if (c->w) {
+		fx_trace_abort(c->w);
+	}
+	if (pt) {
+		const struct fx_perftrace_stats *st = fx_perftrace_stats(pt);
+
+		lines = st->lines;
+		records = st->records;
+		unfinished = st->never_finished;
+		evicted = st->evicted;
+		orphans = st->orphan_continued;
+		bad = st->bad;
+		first_bad = st->first_bad;
+	} else {
+		const struct fx_bpftrace_stats *st = fx_bpftrace_stats(o.bt);
+
+		lines = st->lines;
+		records = st->records;
+		unfinished = st->never_finished;
+		evicted = st->evicted;
+		orphans = st->orphans;
+		bad = st->bad;
+		first_bad = st->first_bad;
+	}
+	if (rc) {
+		rc = fx_cli_error(CMD, "%s", c->werr ? c->err : err);
+		goto out;
+	}
+	if (bad)
+		fprintf(stderr, "futexsim " CMD ": warning: skipped %llu malformed line%s; first at %s\n",
+			(unsigned long long)bad, bad == 1 ? "" : "s", first_bad);
+	if (evicted)
+		fprintf(stderr, "futexsim " CMD ": warning: %llu call%s outlasted the reorder window (--window) and %s written as unfinished\n",
+			(unsigned long long)evicted, evicted == 1 ? "" : "s",
+			evicted == 1 ? "was" : "were");
+	if (orphans)
+		fprintf(stderr, "futexsim " CMD ": warning: %llu %s line%s without %s start (skipped)\n",
+			(unsigned long long)orphans,
+			pt ? "'[continued]'" : "exit or waiter",
+			orphans == 1 ? "" : "s", orphans == 1 ? "its" : "their");
+	fprintf(stderr, "%s: %llu lines, %llu records (%llu calls never finished); %s\n",
+		c->out, (unsigned long long)lines, (unsigned long long)records,
+		(unsigned long long)unfinished, c->meta.program);
+out:
+	fx_perftrace_free(pt);
+	fx_bpftrace_free(o.bt);
 	return rc;
 }
 
@@ -142,11 +287,11 @@ int fx_trace_cmd_import(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (strcmp(from, "strace")) {
-		if (!strcmp(from, "perf") || !strcmp(from, "bpftrace"))
-			return fx_cli_error(CMD, "--from %s: not supported yet (expected strace)", from);
-		return fx_cli_error(CMD, "--from %s: unknown input kind (expected strace)", from);
-	}
+	if (!strcmp(from, "perf") || !strcmp(from, "bpftrace"))
+		return import_other(&c, from, argc, argv, skip_bad,
+				    (size_t)window, pid);
+	if (strcmp(from, "strace"))
+		return fx_cli_error(CMD, "--from %s: unknown input kind (expected strace, perf or bpftrace)", from);
 	if (optind + 1 != argc)
 		return fx_cli_error(CMD, "expected one input FILE (strace output), got %d", argc - optind);
 	if (!c.out)

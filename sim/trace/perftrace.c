@@ -1,0 +1,909 @@
+// SPDX-License-Identifier: MIT
+/*
+ * perftrace.c - the `perf trace` importer (perftrace.h,
+ * docs/trace-import.md), and the reorder queue and line reader it shares
+ * with the bpftrace importer.
+ *
+ * The scanning helpers and the errno table of strace.c are static there;
+ * this file has its own small equivalents.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/perftrace.h"
+
+/* ---- reorder queue ---- */
+
+struct trq_slot {
+	struct fx_trace_rec rec;
+	uint64_t seq;
+	bool pending;
+};
+
+struct fx_trq {
+	size_t window;
+	fx_trq_emit_fn emit;
+	void *ctx;
+	struct trq_slot *slot;
+	uint32_t *free;		/* free slot indexes */
+	uint32_t *heap;		/* slot indexes, min (t_ns, seq) first */
+	size_t cap, nfree, nheap;
+	uint64_t seq, evicted;
+};
+
+struct fx_trq *fx_trq_new(size_t window, fx_trq_emit_fn emit, void *ctx)
+{
+	struct fx_trq *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return NULL;
+	q->window = window ? window : FX_PERFTRACE_WINDOW;
+	q->emit = emit;
+	q->ctx = ctx;
+	return q;
+}
+
+static bool trq_less(const struct fx_trq *q, uint32_t a, uint32_t b)
+{
+	const struct trq_slot *x = &q->slot[a], *y = &q->slot[b];
+
+	if (x->rec.t_ns != y->rec.t_ns)
+		return x->rec.t_ns < y->rec.t_ns;
+	return x->seq < y->seq;
+}
+
+static void trq_up(struct fx_trq *q, size_t i)
+{
+	while (i) {
+		size_t up = (i - 1) / 2;
+		uint32_t t;
+
+		if (!trq_less(q, q->heap[i], q->heap[up]))
+			break;
+		t = q->heap[i];
+		q->heap[i] = q->heap[up];
+		q->heap[up] = t;
+		i = up;
+	}
+}
+
+static void trq_down(struct fx_trq *q, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		uint32_t t;
+
+		if (l < q->nheap && trq_less(q, q->heap[l], q->heap[m]))
+			m = l;
+		if (l + 1 < q->nheap && trq_less(q, q->heap[l + 1], q->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = q->heap[i];
+		q->heap[i] = q->heap[m];
+		q->heap[m] = t;
+		i = m;
+	}
+}
+
+static int trq_pop(struct fx_trq *q)
+{
+	uint32_t s = q->heap[0];
+
+	q->heap[0] = q->heap[--q->nheap];
+	trq_down(q, 0);
+	q->free[q->nfree++] = s;
+	if (q->slot[s].pending)
+		q->evicted++;
+	q->slot[s].pending = false;
+	return q->emit(q->ctx, &q->slot[s].rec);
+}
+
+/* out what may leave: done records at the front, or beyond the window */
+static int trq_drain(struct fx_trq *q)
+{
+	int rc;
+
+	while (q->nheap && (!q->slot[q->heap[0]].pending ||
+			    q->nheap > q->window)) {
+		rc = trq_pop(q);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int trq_grow(struct fx_trq *q)
+{
+	size_t cap = q->cap ? q->cap * 2 : 1024, i;
+	struct trq_slot *s;
+	uint32_t *f, *h;
+
+	if (cap > UINT32_MAX)
+		return -ENOMEM;
+	s = realloc(q->slot, cap * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	q->slot = s;
+	f = realloc(q->free, cap * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	q->free = f;
+	h = realloc(q->heap, cap * sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	q->heap = h;
+	for (i = cap; i > q->cap; i--)
+		q->free[q->nfree++] = (uint32_t)(i - 1);
+	q->cap = cap;
+	return 0;
+}
+
+int fx_trq_add(struct fx_trq *q, const struct fx_trace_rec *r, int n,
+	       bool pending, uint64_t *id)
+{
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		uint32_t s;
+
+		if (!q->nfree && (rc = trq_grow(q)))
+			return rc;
+		s = q->free[--q->nfree];
+		q->slot[s].rec = r[i];
+		q->slot[s].seq = q->seq++;
+		q->slot[s].pending = pending && i == 0;
+		if (i == 0 && id)
+			*id = (q->slot[s].seq << 32) | s;
+		q->heap[q->nheap++] = s;
+		trq_up(q, q->nheap - 1);
+	}
+	return trq_drain(q);
+}
+
+struct fx_trace_rec *fx_trq_get(struct fx_trq *q, uint64_t id)
+{
+	uint32_t s = (uint32_t)id;
+
+	if (s >= q->cap || !q->slot[s].pending ||
+	    (q->slot[s].seq & 0xffffffffu) != id >> 32)
+		return NULL;
+	return &q->slot[s].rec;
+}
+
+int fx_trq_done(struct fx_trq *q, uint64_t id)
+{
+	if (!fx_trq_get(q, id))
+		return 0;
+	q->slot[(uint32_t)id].pending = false;
+	return trq_drain(q);
+}
+
+int fx_trq_flush(struct fx_trq *q)
+{
+	int rc;
+
+	while (q->nheap) {
+		q->slot[q->heap[0]].pending = false;	/* not evicted: ended */
+		rc = trq_pop(q);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+uint64_t fx_trq_evicted(const struct fx_trq *q)
+{
+	return q->evicted;
+}
+
+void fx_trq_free(struct fx_trq *q)
+{
+	if (!q)
+		return;
+	free(q->slot);
+	free(q->free);
+	free(q->heap);
+	free(q);
+}
+
+/* ---- errno names ---- */
+
+int fx_tr_errno(const char *s, size_t n)
+{
+	static const struct { const char *name; int no; } kernel[] = {
+		{ "ERESTARTSYS", 512 }, { "ERESTARTNOINTR", 513 },
+		{ "ERESTARTNOHAND", 514 }, { "ERESTART_RESTARTBLOCK", 516 },
+	};
+	size_t i;
+	int e;
+
+	for (i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++)
+		if (strlen(kernel[i].name) == n &&
+		    !memcmp(kernel[i].name, s, n))
+			return kernel[i].no;
+	for (e = 1; e < 512; e++) {
+		const char *name = strerrorname_np(e);
+
+		if (name && strlen(name) == n && !memcmp(name, s, n))
+			return e;
+	}
+	return 0;
+}
+
+/* ---- line reader ---- */
+
+int fx_tr_run_lines(FILE *in, const char *name, bool skip_bad,
+		    int (*feed)(void *p, const char *line, size_t len,
+				char *err, size_t errlen),
+		    void *p, uint64_t *bad, uint64_t *first_bad_line,
+		    char *first_bad, size_t first_bad_len, char *err,
+		    size_t errlen)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	uint64_t lineno = 0;
+	ssize_t n;
+	int rc = 0;
+
+	errno = 0;
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (n > (64 << 20)) {
+			snprintf(err, errlen, "%s:%llu: line longer than 64 MiB",
+				 name, (unsigned long long)lineno);
+			rc = -EINVAL;
+		} else {
+			rc = feed(p, line, (size_t)n, err, errlen);
+		}
+		if (rc == -EINVAL && skip_bad) {
+			if (!(*bad)++) {
+				*first_bad_line = lineno;
+				snprintf(first_bad, first_bad_len, "%s", err);
+			}
+			rc = 0;
+		}
+		if (rc)
+			break;
+		errno = 0;
+	}
+	if (!rc && ferror(in)) {
+		snprintf(err, errlen, "%s: read error: %s", name,
+			 strerror(errno ? errno : EIO));
+		rc = -EIO;
+	}
+	free(line);
+	return rc;
+}
+
+/* ---- perf trace lines ---- */
+
+struct span {
+	const char *s, *e;
+};
+
+struct pthr {
+	uint32_t tid;
+	uint64_t id;		/* the call in flight in the queue */
+};
+
+struct fx_perftrace {
+	char name[256];
+	struct fx_trq *q;
+	fx_trq_emit_fn emit;
+	void *ctx;
+	uint32_t pid;
+	bool have_pid;
+	struct pthr *thr;	/* threads with a call in flight */
+	size_t nthr, thr_cap;
+	struct fx_perftrace_stats st;
+	char msg[200];
+};
+
+static int pfail(struct fx_perftrace *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int pfail(struct fx_perftrace *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int perf_emit(void *ctx, const struct fx_trace_rec *rec)
+{
+	struct fx_perftrace *p = ctx;
+
+	p->st.records++;
+	if (rec->ret == FX_TR_UNFINISHED && rec->kind != FX_TR_WAITV_ENTRY)
+		p->st.never_finished++;
+	return p->emit(p->ctx, rec);
+}
+
+struct fx_perftrace *fx_perftrace_new(const char *name, size_t window,
+				      fx_trq_emit_fn emit, void *ctx)
+{
+	struct fx_perftrace *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->q = fx_trq_new(window, perf_emit, p);
+	if (!p->q) {
+		free(p);
+		return NULL;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->emit = emit;
+	p->ctx = ctx;
+	return p;
+}
+
+void fx_perftrace_set_pid(struct fx_perftrace *p, uint32_t pid)
+{
+	p->pid = pid;
+	p->have_pid = true;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static const char *skip_sp(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+static bool span_is(struct span a, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(a.e - a.s) == n && !memcmp(a.s, lit, n);
+}
+
+/* a decimal or 0x hex number making up all of @a */
+static bool span_num(struct span a, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *s = a.s;
+	bool hex = a.e - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+
+	if (s == a.e)
+		return false;
+	if (hex)
+		s += 2;
+	for (; s < a.e; s++) {
+		unsigned d;
+
+		if (is_digit(*s))
+			d = (unsigned)(*s - '0');
+		else if (hex && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (hex && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
+			return false;
+		v = v * (hex ? 16 : 10) + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* "SECONDS.FRACTION" in units of @unit_ns (perf: ms), at @*sp */
+static bool scan_time(const char **sp, const char *e, uint64_t unit_ns,
+		      uint64_t *out)
+{
+	const char *s = *sp;
+	uint64_t ip = 0, frac = 0, scale = unit_ns;
+
+	if (s == e || !is_digit(*s))
+		return false;
+	while (s < e && is_digit(*s)) {
+		if (ip > UINT64_MAX / 10 / unit_ns)
+			return false;
+		ip = ip * 10 + (uint64_t)(*s++ - '0');
+	}
+	if (s < e && *s == '.') {
+		s++;
+		while (s < e && is_digit(*s)) {
+			if (scale >= 10) {
+				scale /= 10;
+				frac += (uint64_t)(*s - '0') * scale;
+			}
+			s++;
+		}
+	}
+	*out = ip * unit_ns + frac;
+	*sp = s;
+	return true;
+}
+
+static const char *const perf_ops[] = {
+	"WAIT", "WAKE", "FD", "REQUEUE", "CMP_REQUEUE", "WAKE_OP", "LOCK_PI",
+	"UNLOCK_PI", "TRYLOCK_PI", "WAIT_BITSET", "WAKE_BITSET",
+	"WAIT_REQUEUE_PI", "CMP_REQUEUE_PI", "LOCK_PI2",
+};
+
+/* perf's "WAIT_BITSET|PRIVATE_FLAG|CLOCK_REALTIME", or a number */
+static bool perf_op(struct span a, uint32_t *out)
+{
+	uint32_t op = 0;
+	const char *s = a.s;
+	uint64_t n;
+
+	if (span_num(a, &n)) {
+		*out = (uint32_t)n;
+		return n <= UINT32_MAX;
+	}
+	while (s < a.e) {
+		const char *bar = memchr(s, '|', (size_t)(a.e - s));
+		struct span w = { s, bar ? bar : a.e };
+		uint64_t v;
+		size_t i;
+
+		if (w.e - w.s > 6 && !memcmp(w.s, "FUTEX_", 6))
+			w.s += 6;
+		if (span_is(w, "PRIVATE_FLAG") || span_is(w, "PRIVATE"))
+			op |= 128;
+		else if (span_is(w, "CLOCK_REALTIME"))
+			op |= 256;
+		else if (span_num(w, &v) && v <= UINT32_MAX)
+			op |= (uint32_t)v;
+		else {
+			for (i = 0; i < sizeof(perf_ops) / sizeof(perf_ops[0]); i++)
+				if (span_is(w, perf_ops[i]))
+					break;
+			if (i == sizeof(perf_ops) / sizeof(perf_ops[0]))
+				return false;
+			op |= (uint32_t)i;
+		}
+		s = bar ? bar + 1 : a.e;
+	}
+	*out = op;
+	return true;
+}
+
+enum pcall { PC_OTHER, PC_FUTEX, PC_WAITV, PC_WAIT, PC_WAKE, PC_REQUEUE };
+
+static enum pcall pcall_of(struct span n)
+{
+	if (span_is(n, "futex"))
+		return PC_FUTEX;
+	if (span_is(n, "futex_waitv"))
+		return PC_WAITV;
+	if (span_is(n, "futex_wait"))
+		return PC_WAIT;
+	if (span_is(n, "futex_wake"))
+		return PC_WAKE;
+	if (span_is(n, "futex_requeue"))
+		return PC_REQUEUE;
+	return PC_OTHER;
+}
+
+static bool op_has_timeout(uint32_t op)
+{
+	switch (op & 127) {
+	case 0: case 6: case 9: case 11: case 13:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * the arguments "key: value, key: value" of @c between @s and @e into @r;
+ * perf leaves out zero arguments, so absent ones stay 0
+ */
+static int perf_args(struct fx_perftrace *p, enum pcall c, const char *s,
+		     const char *e, struct fx_trace_rec *r)
+{
+	uint64_t utime = 0;
+
+	while ((s = skip_sp(s, e)) < e) {
+		const char *comma = memchr(s, ',', (size_t)(e - s));
+		const char *end = comma ? comma : e, *colon;
+		struct span k, v;
+		uint64_t n = 0;
+		bool num;
+
+		colon = memchr(s, ':', (size_t)(end - s));
+		if (!colon)
+			return pfail(p, "expected 'NAME: VALUE' arguments, found '%.*s'",
+				     (int)(end - s), s);
+		k = (struct span){ s, colon };
+		v.s = skip_sp(colon + 1, end);
+		v.e = end;
+		while (v.e > v.s && v.e[-1] == ' ')
+			v.e--;
+		num = span_num(v, &n);
+		if (span_is(k, "op") && c == PC_FUTEX) {
+			if (!perf_op(v, &r->op))
+				return pfail(p, "expected a futex op (WAIT|PRIVATE_FLAG, ...), found '%.*s'",
+					     (int)(v.e - v.s), v.s);
+		} else if (span_is(k, "val3") && span_is(v, "MATCH_ANY")) {
+			r->val3 = 0xffffffffu;
+		} else if (!num) {
+			return pfail(p, "expected a number for '%.*s', found '%.*s'",
+				     (int)(k.e - k.s), k.s, (int)(v.e - v.s), v.s);
+		} else if (span_is(k, "uaddr") || span_is(k, "waiters")) {
+			r->uaddr = n;
+		} else if (span_is(k, "uaddr2")) {
+			r->uaddr2 = n;
+		} else if (span_is(k, "utime") || span_is(k, "timeout")) {
+			utime = n;
+		} else if (span_is(k, "val") || span_is(k, "nr") ||
+			   span_is(k, "nr_futexes") || span_is(k, "nr_wake")) {
+			r->val = (uint32_t)n;
+		} else if (span_is(k, "val3") || span_is(k, "mask") ||
+			   (span_is(k, "clockid") && c == PC_WAITV)) {
+			r->val3 = (uint32_t)n;
+		} else if (span_is(k, "flags")) {
+			r->op = (uint32_t)n;
+		} else if (span_is(k, "nr_requeue")) {
+			r->val2 = n;
+		} /* other names: not a field of the record */
+		s = comma ? comma + 1 : e;
+	}
+	/*
+	 * perf prints the timespec's address, not its value: a timeout given
+	 * is unknown and stored as none, like a NULL one (docs)
+	 */
+	if (c == PC_FUTEX && !op_has_timeout(r->op))
+		r->val2 = utime;
+	else if (c == PC_FUTEX || c == PC_WAITV || c == PC_WAIT)
+		r->val2 = FX_TR_NO_TIMEOUT;
+	return 0;
+}
+
+/* "= RET [ENAME (text)]", "= -1 (unknown) (INTERNAL ERROR: strerror_r(N, ...", "= ?" */
+static int perf_ret(struct fx_perftrace *p, const char *s, const char *e,
+		    int64_t *ret)
+{
+	uint64_t v;
+	const char *t;
+	bool neg;
+
+	s = skip_sp(s, e);
+	if (s == e || *s != '=')
+		return pfail(p, "expected '= RET' after the call");
+	s = skip_sp(s + 1, e);
+	if (s < e && *s == '?') {
+		*ret = FX_TR_UNFINISHED;
+		return 0;
+	}
+	neg = s < e && *s == '-';
+	t = s + neg;
+	while (t < e && *t != ' ')
+		t++;
+	if (!span_num((struct span){ s + neg, t }, &v) || v > INT64_MAX)
+		return pfail(p, "expected a return value after '=', found '%.*s'",
+			     (int)(e - s), s);
+	*ret = neg ? -(int64_t)v : (int64_t)v;
+	if (*ret != -1)
+		return 0;
+	s = skip_sp(t, e);
+	t = s;
+	while (t < e && *t != ' ')
+		t++;
+	if (t > s && *s == 'E') {
+		int no = fx_tr_errno(s, (size_t)(t - s));
+
+		if (!no)
+			return pfail(p, "unknown errno name '%.*s'",
+				     (int)(t - s), s);
+		*ret = -no;
+		return 0;
+	}
+	t = strstr(s, "strerror_r(");	/* the line is NUL-terminated */
+	if (t && t < e) {
+		const char *d = t + 11, *de = d;
+
+		while (de < e && is_digit(*de))
+			de++;
+		if (span_num((struct span){ d, de }, &v) && v < 4096) {
+			*ret = -(int64_t)v;
+			return 0;
+		}
+	}
+	return pfail(p, "expected an errno name after '= -1', found '%.*s'",
+		     (int)(e - s), s);
+}
+
+static struct pthr *pthr_find(struct fx_perftrace *p, uint32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->nthr; i++)
+		if (p->thr[i].tid == tid)
+			return &p->thr[i];
+	return NULL;
+}
+
+static void pthr_del(struct fx_perftrace *p, struct pthr *t)
+{
+	*t = p->thr[--p->nthr];
+}
+
+static int pthr_add(struct fx_perftrace *p, uint32_t tid, uint64_t id)
+{
+	if (p->nthr == p->thr_cap) {
+		size_t cap = p->thr_cap ? p->thr_cap * 2 : 16;
+		struct pthr *t = realloc(p->thr, cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		p->thr = t;
+		p->thr_cap = cap;
+	}
+	p->thr[p->nthr++] = (struct pthr){ tid, id };
+	return 0;
+}
+
+/*
+ * "COMM/TID " before the call: COMM may hold spaces and '/', so take the
+ * first "/DIGITS " followed by "NAME(" or "... [continued]"
+ */
+static const char *perf_tid(const char *s, const char *e, uint32_t *tid)
+{
+	for (; s < e; s++) {
+		const char *d = s + 1, *n;
+		uint64_t v;
+
+		if (*s != '/')
+			continue;
+		while (d < e && is_digit(*d))
+			d++;
+		if (d == s + 1 || d == e || *d != ' ')
+			continue;
+		if (!span_num((struct span){ s + 1, d }, &v) || v > UINT32_MAX)
+			continue;
+		n = skip_sp(d, e);
+		if (e - n >= 3 && !memcmp(n, "...", 3)) {
+			*tid = (uint32_t)v;
+			return n;
+		}
+		while (n < e && ((*n >= 'a' && *n <= 'z') || is_digit(*n) ||
+				 *n == '_'))
+			n++;
+		if (n > d + 1 && n < e && *n == '(') {
+			*tid = (uint32_t)v;
+			return skip_sp(d, e);
+		}
+	}
+	return NULL;
+}
+
+static const char *close_paren(const char *s, const char *e)
+{
+	int depth = 0;
+
+	for (; s < e; s++) {
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && --depth == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static int parse(struct fx_perftrace *p, const char *s, const char *e)
+{
+	struct fx_trace_rec r = { 0 };
+	uint64_t t, dur = 0, id;
+	struct pthr *th;
+	enum pcall c;
+	const char *name, *open, *close;
+	uint32_t tid;
+	int rc;
+
+	s = skip_sp(s, e);
+	if (s == e) {
+		p->st.blank++;
+		return 0;
+	}
+	if (!is_digit(*s)) {		/* perf's notes, summaries */
+		p->st.other++;
+		return 0;
+	}
+	if (!scan_time(&s, e, 1000000, &t))
+		return pfail(p, "expected a time in ms");
+	s = skip_sp(s, e);
+	if (s == e || *s != '(')
+		return pfail(p, "expected '( DURATION ms):' after the time");
+	s = skip_sp(s + 1, e);
+	if (s < e && is_digit(*s)) {
+		if (!scan_time(&s, e, 1000000, &dur))
+			return pfail(p, "expected a duration in ms");
+		s = skip_sp(s, e);
+		if (e - s < 2 || memcmp(s, "ms", 2))
+			return pfail(p, "expected 'ms' after the duration");
+		s = skip_sp(s + 2, e);
+	}
+	if (e - s < 2 || memcmp(s, "):", 2))
+		return pfail(p, "expected '):' after the duration");
+	name = perf_tid(s + 2, e, &tid);
+	if (!name)
+		return pfail(p, "expected 'COMM/TID NAME(...)' after the duration");
+
+	if (e - name >= 3 && !memcmp(name, "...", 3)) {	/* [continued] */
+		const char *n = skip_sp(name + 3, e);
+
+		if (e - n < 12 || memcmp(n, "[continued]:", 12))
+			return pfail(p, "expected '... [continued]: NAME())'");
+		n = skip_sp(n + 12, e);
+		open = memchr(n, '(', (size_t)(e - n));
+		if (!open || !(close = close_paren(open, e)) ||
+		    close + 1 >= e || close[1] != ')')
+			return pfail(p, "expected '... [continued]: NAME())'");
+		c = pcall_of((struct span){ n, open });
+		th = pthr_find(p, tid);
+		if (c == PC_OTHER && !th) {
+			p->st.other++;
+			return 0;
+		}
+		{
+			int64_t ret;
+
+			rc = perf_ret(p, close + 2, e, &ret);
+			if (rc)
+				return rc;
+			p->st.continued++;
+			if (!th) {
+				p->st.orphan_continued++;
+				return 0;
+			}
+			id = th->id;
+			pthr_del(p, th);
+			if (id == UINT64_MAX)	/* a call not recorded */
+				return 0;
+			{
+				struct fx_trace_rec *q = fx_trq_get(p->q, id);
+
+				if (!q)
+					return 0;	/* left already (window) */
+				q->ret = ret;
+				q->dur_ns = dur;
+			}
+			return fx_trq_done(p->q, id);
+		}
+	}
+
+	open = memchr(name, '(', (size_t)(e - name));
+	c = pcall_of((struct span){ name, open });
+	close = close_paren(open, e);
+	if (!close) {
+		/* a call in flight: "NAME(args) ..." keeps its ')' */
+		return pfail(p, "expected ')' closing %.*s(...",
+			     (int)(open - name), name);
+	}
+	r.t_ns = t;
+	r.dur_ns = dur;
+	r.tid = tid;
+	if (!p->have_pid) {
+		p->pid = tid;
+		p->have_pid = true;
+	}
+	r.pid = p->pid;
+	r.cpu = FX_TR_NO_CPU;
+	r.ret = FX_TR_UNFINISHED;
+	if (c != PC_OTHER) {
+		static const uint16_t kind[] = {
+			[PC_FUTEX] = FX_TR_FUTEX, [PC_WAITV] = FX_TR_FUTEX_WAITV,
+			[PC_WAIT] = FX_TR_FUTEX_WAIT,
+			[PC_WAKE] = FX_TR_FUTEX_WAKE,
+			[PC_REQUEUE] = FX_TR_FUTEX_REQUEUE,
+		};
+
+		r.kind = kind[c];
+		rc = perf_args(p, c, open + 1, close, &r);
+		if (rc)
+			return rc;
+	}
+	{
+		const char *rest = skip_sp(close + 1, e);
+		bool inflight = e - rest >= 3 && !memcmp(rest, "...", 3) &&
+				skip_sp(rest + 3, e) == e;
+
+		if (!inflight) {
+			rc = perf_ret(p, rest, e, &r.ret);
+			if (rc)
+				return rc;
+		}
+		/* a thread's earlier call in flight never finished */
+		th = pthr_find(p, tid);
+		if (th) {
+			id = th->id;
+			pthr_del(p, th);
+			if (id != UINT64_MAX && (rc = fx_trq_done(p->q, id)))
+				return rc;
+		}
+		if (c == PC_OTHER) {
+			p->st.other++;
+			return inflight ? pthr_add(p, tid, UINT64_MAX) : 0;
+		}
+		p->st.calls++;
+		rc = fx_trq_add(p->q, &r, 1, inflight, &id);
+		if (rc)
+			return rc;
+		return inflight ? pthr_add(p, tid, id) : 0;
+	}
+}
+
+int fx_perftrace_feed(struct fx_perftrace *p, const char *line, size_t len,
+		      char *err, size_t errlen)
+{
+	const char *e = line + len;
+	struct fx_perftrace_stats save = p->st;
+	int rc;
+
+	if (e > line && e[-1] == '\n')
+		e--;
+	if (e > line && e[-1] == '\r')
+		e--;
+	p->st.lines++;
+	rc = parse(p, line, e);
+	if (rc == -EINVAL) {
+		snprintf(err, errlen, "%s:%llu: %s", p->name,
+			 (unsigned long long)p->st.lines, p->msg);
+		save.lines = p->st.lines;
+		save.bad++;
+		if (!save.first_bad_line) {
+			save.first_bad_line = p->st.lines;
+			snprintf(save.first_bad, sizeof(save.first_bad), "%s",
+				 err);
+		}
+		p->st = save;
+	}
+	p->st.evicted = fx_trq_evicted(p->q);
+	return rc;
+}
+
+int fx_perftrace_finish(struct fx_perftrace *p)
+{
+	int rc = fx_trq_flush(p->q);
+
+	p->nthr = 0;
+	p->st.evicted = fx_trq_evicted(p->q);
+	return rc;
+}
+
+static int perf_feed(void *p, const char *line, size_t len, char *err,
+		     size_t errlen)
+{
+	return fx_perftrace_feed(p, line, len, err, errlen);
+}
+
+int fx_perftrace_run(struct fx_perftrace *p, FILE *in, bool skip_bad,
+		     char *err, size_t errlen)
+{
+	uint64_t bad = 0, first = 0;
+	char first_msg[256];
+	int rc;
+
+	rc = fx_tr_run_lines(in, p->name, skip_bad, perf_feed, p, &bad,
+			     &first, first_msg, sizeof(first_msg), err, errlen);
+	if (!rc)
+		rc = fx_perftrace_finish(p);
+	return rc;
+}
+
+const struct fx_perftrace_stats *fx_perftrace_stats(const struct fx_perftrace *p)
+{
+	return &p->st;
+}
+
+void fx_perftrace_free(struct fx_perftrace *p)
+{
+	if (!p)
+		return;
+	fx_trq_free(p->q);
+	free(p->thr);
+	free(p);
+}

@@ -458,12 +458,9 @@ static int bt_feed(void *p, const char *line, size_t len, char *err,
 int fx_bpftrace_run(struct fx_bpftrace *p, FILE *in, bool skip_bad,
 		    char *err, size_t errlen)
 {
-	uint64_t bad = 0, first = 0;
-	char first_msg[256];
 	int rc;
 
-	rc = fx_tr_run_lines(in, p->name, skip_bad, bt_feed, p, &bad, &first,
-			     first_msg, sizeof(first_msg), err, errlen);
+	rc = fx_tr_run_lines(in, p->name, skip_bad, bt_feed, p, err, errlen);
 	if (!rc)
 		rc = fx_bpftrace_finish(p);
 	return rc;

@@ -7,7 +7,7 @@
  * Each call is an entry line "E ..." (followed, for futex_waitv and
  * futex_requeue, by "V ..." lines, one per futex) and an exit line
  * "X ..." paired by thread.  Records leave in entry-time order through
- * the reorder queue of perftrace.h; a call without its exit line leaves
+ * the reorder queue of import.h; a call without its exit line leaves
  * as FX_TR_UNFINISHED.
  */
 #ifndef FX_BPFTRACE_H
@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "trace/perftrace.h"
+#include "trace/import.h"
 #include "trace/trace.h"
 
 /* every line is counted in exactly one of the first group */

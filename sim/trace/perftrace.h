@@ -2,8 +2,8 @@
 /*
  * perftrace.h - the `perf trace` importer: `perf trace -e 'futex*' -o FILE`
  * output into a sequence of struct fx_trace_rec, streaming
- * (docs/trace-import.md).  Also the reorder queue it shares with the
- * bpftrace importer (bpftrace.h).
+ * (docs/trace-import.md).  The reorder queue (fx_trq_*) and the other
+ * helpers shared by the importers are import.h's.
  *
  * perf trace prints a finished call as one line at its return, with its
  * entry time; a call interrupted by another thread's output as an entry
@@ -20,45 +20,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trace/import.h"
 #include "trace/trace.h"
 
-#define FX_PERFTRACE_WINDOW	(1u << 18)	/* default reorder window, records */
-
-/* fx_trq_emit_fn - receives each record, in order; non-zero aborts */
-typedef int (*fx_trq_emit_fn)(void *ctx, const struct fx_trace_rec *rec);
-
-/*
- * struct fx_trq - reorder queue: records leave in (t_ns, arrival) order,
- * a record waiting for its completion (fx_trq_add() with @pending) holding
- * back those after it, until @window records wait: then the oldest leaves
- * as it is (a pending call: FX_TR_UNFINISHED, counted in evicted).
- */
-struct fx_trq;
-
-struct fx_trq *fx_trq_new(size_t window, fx_trq_emit_fn emit, void *ctx);
-/**
- * fx_trq_add - queue @n records (a call and its waitv entries: same t_ns)
- * @pending: the first waits for fx_trq_done(); @id receives its handle
- * Return: 0, -ENOMEM or the emit callback's value.
- */
-int fx_trq_add(struct fx_trq *q, const struct fx_trace_rec *r, int n,
-	       bool pending, uint64_t *id);
-/* fx_trq_get - the pending record @id, or NULL when it has left already */
-struct fx_trace_rec *fx_trq_get(struct fx_trq *q, uint64_t id);
-/* fx_trq_done - record @id is complete; Return: 0 or the emit value */
-int fx_trq_done(struct fx_trq *q, uint64_t id);
-/* fx_trq_flush - everything out (pending records as they are) */
-int fx_trq_flush(struct fx_trq *q);
-/* fx_trq_evicted - pending records that left by the window */
-uint64_t fx_trq_evicted(const struct fx_trq *q);
-void fx_trq_free(struct fx_trq *q);
-
-/*
- * fx_tr_errno - errno number of a Linux errno name (glibc's, and
- * ERESTARTSYS 512, ERESTARTNOINTR 513, ERESTARTNOHAND 514,
- * ERESTART_RESTARTBLOCK 516); 0 when unknown
- */
-int fx_tr_errno(const char *s, size_t n);
+#define FX_PERFTRACE_WINDOW	FX_TR_WINDOW	/* default reorder window, records */
 
 /* every line is counted in exactly one of the first group */
 struct fx_perftrace_stats {
@@ -108,16 +73,5 @@ int fx_perftrace_run(struct fx_perftrace *p, FILE *in, bool skip_bad,
 		     char *err, size_t errlen);
 const struct fx_perftrace_stats *fx_perftrace_stats(const struct fx_perftrace *p);
 void fx_perftrace_free(struct fx_perftrace *p);
-
-/*
- * fx_tr_run_lines - read @in line by line (up to 64 MiB a line) into
- * @feed; used by both importers.  @name and the line count for messages.
- */
-int fx_tr_run_lines(FILE *in, const char *name, bool skip_bad,
-		    int (*feed)(void *p, const char *line, size_t len,
-				char *err, size_t errlen),
-		    void *p, uint64_t *bad, uint64_t *first_bad_line,
-		    char *first_bad, size_t first_bad_len, char *err,
-		    size_t errlen);
 
 #endif /* FX_PERFTRACE_H */

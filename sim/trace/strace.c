@@ -382,28 +382,6 @@ static int signal_by_name(const char *s, size_t n)
 	return 0;
 }
 
-static int errno_by_name(const char *s, size_t n)
-{
-	static const struct name extra[] = {
-		{ "EAGAIN", EAGAIN }, { "ETIMEDOUT", ETIMEDOUT },
-		{ "EINTR", EINTR }, { "EINVAL", EINVAL },
-		{ "ERESTARTSYS", 512 }, { "ERESTARTNOINTR", 513 },
-		{ "ERESTARTNOHAND", 514 }, { "ENOIOCTLCMD", 515 },
-		{ "ERESTART_RESTARTBLOCK", 516 }, { NULL, 0 },
-	};
-	uint64_t v;
-
-	if (lookup(extra, s, n, &v))
-		return (int)v;
-	for (int i = 1; i < 200; i++) {
-		const char *a = strerrorname_np(i);
-
-		if (a && strlen(a) == n && !memcmp(a, s, n))
-			return i;
-	}
-	return 0;
-}
-
 /*
  * flags - "A|B|0x10": names from @t (or, if @lenient, unknown names
  * ignored; SIGxxx accepted as signal numbers) or numbers.
@@ -869,7 +847,7 @@ static int ret_part(struct fx_strace *p, struct sline *l, const char *s,
 
 			while (t < e && *t != ' ')
 				t++;
-			int en = errno_by_name(s, (size_t)(t - s));
+			int en = fx_tr_errno(s, (size_t)(t - s));
 
 			if (en)
 				l->ret = -en;
@@ -889,7 +867,7 @@ static int ret_part(struct fx_strace *p, struct sline *l, const char *s,
 			t = s;
 			while (t < e && *t != ' ')
 				t++;
-			int en = errno_by_name(s, (size_t)(t - s));
+			int en = fx_tr_errno(s, (size_t)(t - s));
 
 			if (!en)
 				return fail(p, "expected an errno name after '= -1', found '%.*s'",
@@ -1484,66 +1462,18 @@ int fx_strace_finish(struct fx_strace *p)
 	return flush(p);
 }
 
+static int strace_feed(void *p, const char *line, size_t len, char *err,
+		       size_t errlen)
+{
+	return fx_strace_feed(p, line, len, err, errlen);
+}
+
 int fx_strace_run(struct fx_strace *p, FILE *in, bool skip_bad, char *err,
 		  size_t errlen)
 {
-	size_t cap = 1 << 20, have = 0;
-	char *buf = malloc(cap), *nb;
-	int rc = 0;
+	int rc;
 
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		size_t n = fread(buf + have, 1, cap - have, in), off = 0;
-		bool eof = n == 0;
-
-		have += n;
-		if (eof && ferror(in)) {
-			snprintf(err, errlen, "%s: read error: %s", p->name,
-				 strerror(errno));
-			rc = -EIO;
-			break;
-		}
-		for (;;) {
-			char *nl = memchr(buf + off, '\n', have - off);
-			size_t len;
-
-			if (!nl) {
-				if (!eof || off == have)
-					break;
-				len = have - off;	/* last line, no newline */
-			} else {
-				len = (size_t)(nl - (buf + off));
-			}
-			rc = fx_strace_feed(p, buf + off, len, err, errlen);
-			off += len + (nl ? 1 : 0);
-			if (rc == -EINVAL && skip_bad)
-				rc = 0;
-			if (rc)
-				goto out;
-		}
-		memmove(buf, buf + off, have - off);
-		have -= off;
-		if (eof)
-			break;
-		if (have == cap) {		/* a line longer than the buffer */
-			if (cap >= (64u << 20)) {
-				snprintf(err, errlen, "%s:%llu: line longer than 64 MiB",
-					 p->name, (unsigned long long)p->st.lines + 1);
-				rc = -EINVAL;
-				break;
-			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				rc = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-out:
-	free(buf);
+	rc = fx_tr_run_lines(in, p->name, skip_bad, strace_feed, p, err, errlen);
 	if (!rc)
 		rc = fx_strace_finish(p);
 	return rc;

@@ -18,12 +18,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trace/import.h"
 #include "trace/trace.h"
 
-#define FX_STRACE_WINDOW	(1u << 18)	/* default reorder window, records */
+#define FX_STRACE_WINDOW	FX_TR_WINDOW	/* default reorder window, records */
 
 /* fx_strace_emit_fn - receives each record, in order; non-zero aborts */
-typedef int (*fx_strace_emit_fn)(void *ctx, const struct fx_trace_rec *rec);
+typedef fx_trq_emit_fn fx_strace_emit_fn;
 
 /* What the parser saw; every line is counted in exactly one of the first
  * group (lines = calls + resumes + signals + exits + other + blank + bad). */

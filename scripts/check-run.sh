@@ -47,6 +47,12 @@ run 5 a >/dev/null && run 5 b >/dev/null || { echo "FAIL: perf-wake runs"; fail=
 if ! cmp -s "$dir/a.csv" "$dir/b.csv" || ! cmp -s "$dir/a.csv.json" "$dir/b.csv.json"; then
 	echo "FAIL: same seed, different output"; fail=1
 fi
+# the files get a new file's permissions (0666 less the umask), not 0600
+want=$(printf '%o' $((0666 & ~$(umask))))
+for f in "$dir/a.csv" "$dir/a.csv.json"; do
+	[ "$(stat -c %a "$f")" = "$want" ] ||
+		{ echo "FAIL: $f has mode $(stat -c %a "$f"), wanted $want"; fail=1; }
+done
 # a 2 x 2 grid: header + 4 rows, each as wide as the header
 rows=$(wc -l <"$dir/a.csv")
 [ "$rows" -eq 5 ] || { echo "FAIL: expected 5 CSV lines, got $rows"; fail=1; }

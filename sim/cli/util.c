@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/tmpfile.h"
 #include "cli.h"
 #include "futex.h"
 
@@ -80,7 +81,7 @@ int fx_cli_tmpfile(const char *cmd, const char *path, char **tmp, FILE **f)
 	if (!*tmp)
 		return fx_cli_error(cmd, "out of memory");
 	snprintf(*tmp, len, "%s.tmpXXXXXX", path);
-	fd = mkstemp(*tmp);
+	fd = fx_mkstemp(*tmp);
 	if (fd < 0) {
 		int e = errno;
 

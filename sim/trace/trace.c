@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/tmpfile.h"
 #include "trace.h"
 
 static_assert(sizeof(struct fx_trace_rec) == 80, "trace record size");
@@ -1221,7 +1222,7 @@ int fx_trace_create(const char *path, bool binary,
 		if (!w->tmp)
 			goto nomem;
 		snprintf(w->tmp, len, "%s.tmpXXXXXX", path);
-		fd = mkstemp(w->tmp);
+		fd = fx_mkstemp(w->tmp);
 		if (fd < 0) {
 			rc = -errno;
 			seterr(err, errlen, "%s: cannot create a file beside it: %s",

@@ -13,52 +13,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "trtest.h"
 #include "trace/bpftrace.h"
 
-struct recs {
-	struct fx_trace_rec *r;
-	size_t n, cap;
-};
-
-static int collect(void *ctx, const struct fx_trace_rec *rec)
-{
-	struct recs *v = ctx;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->r = realloc(v->r, v->cap * sizeof(*v->r));
-		assert_non_null(v->r);
-	}
-	v->r[v->n++] = *rec;
-	return 0;
-}
-
-static const char *fixture_dir(void)
-{
-	static const char *const dirs[] = {
-		"tests/trace/bpftrace", "../tests/trace/bpftrace",
-		"../../tests/trace/bpftrace", NULL
-	};
-
-	for (int i = 0; dirs[i]; i++) {
-		DIR *d = opendir(dirs[i]);
-
-		if (d) {
-			closedir(d);
-			return dirs[i];
-		}
-	}
-	fail_msg("tests/trace/bpftrace not found (run from the source tree)");
-	return NULL;
-}
-
-static struct fx_bpftrace *run(const char *name, struct recs *v, bool skip,
+static struct fx_bpftrace *run(const char *name, struct trt_recs *v, bool skip,
 			       int want_rc, char *err, size_t errlen)
 {
 	char path[512];
@@ -66,10 +29,10 @@ static struct fx_bpftrace *run(const char *name, struct recs *v, bool skip,
 	FILE *f;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", fixture_dir(), name);
+	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir("bpftrace"), name);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	p = fx_bpftrace_new(name, 0, collect, v);
+	p = fx_bpftrace_new(name, 0, trt_collect, v);
 	assert_non_null(p);
 	rc = fx_bpftrace_run(p, f, skip, err, errlen);
 	fclose(f);
@@ -78,15 +41,9 @@ static struct fx_bpftrace *run(const char *name, struct recs *v, bool skip,
 	return p;
 }
 
-static void check_order(const struct recs *v)
-{
-	for (size_t i = 1; i < v->n; i++)
-		assert_true(v->r[i].t_ns >= v->r[i - 1].t_ns);
-}
-
 static void test_ft(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_bpftrace *p = run("ft.txt", &v, false, 0, err, sizeof(err));
 	const struct fx_bpftrace_stats *st = fx_bpftrace_stats(p);
@@ -104,7 +61,7 @@ static void test_ft(void **state)
 	assert_true(st->have_epoch);
 	assert_true(st->epoch_ns == 10966165770365ull);
 	assert_int_equal(v.n, 17);
-	check_order(&v);
+	trt_check_order(&v);
 
 	/* another process's WAIT_BITSET with an absolute timeout */
 	r = &v.r[0];
@@ -165,7 +122,7 @@ static void test_ft(void **state)
 /* the same output cut before the blocked thread's exit line */
 static void test_cut(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_bpftrace *p = run("cut.txt", &v, false, 0, err, sizeof(err));
 	const struct fx_bpftrace_stats *st = fx_bpftrace_stats(p);
@@ -182,7 +139,7 @@ static void test_cut(void **state)
 
 static void test_py_pool(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_bpftrace *p = run("py-pool.txt", &v, false, 0, err,
 				    sizeof(err));
@@ -194,14 +151,14 @@ static void test_py_pool(void **state)
 	assert_int_equal(st->orphans, 0);
 	assert_int_equal(st->bad, 0);
 	assert_int_equal(v.n, 71);
-	check_order(&v);
+	trt_check_order(&v);
 	fx_bpftrace_free(p);
 	free(v.r);
 }
 
 static void test_handmade(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_bpftrace *p = run("handmade.txt", &v, false, 0, err,
 				    sizeof(err));
@@ -230,8 +187,8 @@ static void test_handmade(void **state)
 
 static void expect_error(const char *line, const char *msg)
 {
-	struct recs v = { 0 };
-	struct fx_bpftrace *p = fx_bpftrace_new("x.txt", 0, collect, &v);
+	struct trt_recs v = { 0 };
+	struct fx_bpftrace *p = fx_bpftrace_new("x.txt", 0, trt_collect, &v);
 	char err[512] = "";
 	int rc;
 
@@ -261,7 +218,7 @@ static void test_errors(void **state)
 
 static void test_skip_bad(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_bpftrace *p;
 	const struct fx_bpftrace_stats *st;

@@ -13,52 +13,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "trtest.h"
 #include "trace/perftrace.h"
 
-struct recs {
-	struct fx_trace_rec *r;
-	size_t n, cap;
-};
-
-static int collect(void *ctx, const struct fx_trace_rec *rec)
-{
-	struct recs *v = ctx;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->r = realloc(v->r, v->cap * sizeof(*v->r));
-		assert_non_null(v->r);
-	}
-	v->r[v->n++] = *rec;
-	return 0;
-}
-
-static const char *fixture_dir(void)
-{
-	static const char *const dirs[] = {
-		"tests/trace/perf", "../tests/trace/perf",
-		"../../tests/trace/perf", NULL
-	};
-
-	for (int i = 0; dirs[i]; i++) {
-		DIR *d = opendir(dirs[i]);
-
-		if (d) {
-			closedir(d);
-			return dirs[i];
-		}
-	}
-	fail_msg("tests/trace/perf not found (run from the source tree)");
-	return NULL;
-}
-
-static struct fx_perftrace *run(const char *name, struct recs *v, bool skip,
+static struct fx_perftrace *run(const char *name, struct trt_recs *v, bool skip,
 				int want_rc, char *err, size_t errlen)
 {
 	char path[512];
@@ -66,10 +29,10 @@ static struct fx_perftrace *run(const char *name, struct recs *v, bool skip,
 	FILE *f;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", fixture_dir(), name);
+	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir("perf"), name);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	p = fx_perftrace_new(name, 0, collect, v);
+	p = fx_perftrace_new(name, 0, trt_collect, v);
 	assert_non_null(p);
 	rc = fx_perftrace_run(p, f, skip, err, errlen);
 	fclose(f);
@@ -78,16 +41,10 @@ static struct fx_perftrace *run(const char *name, struct recs *v, bool skip,
 	return p;
 }
 
-static void check_order(const struct recs *v)
-{
-	for (size_t i = 1; i < v->n; i++)
-		assert_true(v->r[i].t_ns >= v->r[i - 1].t_ns);
-}
-
 /* the futex program (/tmp/bt/ft.c in the report) under perf trace 6.1 */
 static void test_ft(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_perftrace *p = run("ft.txt", &v, false, 0, err, sizeof(err));
 	const struct fx_perftrace_stats *st = fx_perftrace_stats(p);
@@ -98,7 +55,7 @@ static void test_ft(void **state)
 	assert_int_equal(st->calls, 8);
 	assert_int_equal(st->bad, 0);
 	assert_int_equal(v.n, 8);
-	check_order(&v);
+	trt_check_order(&v);
 	/* futex(uaddr: 0x55897a891040, op: WAIT|PRIVATE_FLAG, val: 1) = -1 EAGAIN */
 	r = &v.r[0];
 	assert_int_equal(r->kind, FX_TR_FUTEX);
@@ -159,7 +116,7 @@ static void test_ft(void **state)
 /* python's thread pool: entries in flight and their [continued] lines */
 static void test_py_pool(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_perftrace *p = run("py-pool.txt", &v, false, 0, err,
 				     sizeof(err));
@@ -173,7 +130,7 @@ static void test_py_pool(void **state)
 	assert_int_equal(st->calls + st->continued, 150);
 	assert_int_equal(v.n, 119);
 	assert_int_equal(st->never_finished, 3);	/* cut off by the excerpt */
-	check_order(&v);
+	trt_check_order(&v);
 	/*
 	 * 173.891 (         ): python3/22773 futex(uaddr: 0x559758eb81e0,
 	 *   op: WAIT_BITSET|PRIVATE_FLAG|CLOCK_REALTIME, val3: MATCH_ANY) ...
@@ -196,7 +153,7 @@ static void test_py_pool(void **state)
 
 static void test_handmade(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_perftrace *p = run("handmade.txt", &v, false, 0, err,
 				     sizeof(err));
@@ -239,8 +196,8 @@ static void test_handmade(void **state)
 
 static void expect_error(const char *line, const char *msg)
 {
-	struct recs v = { 0 };
-	struct fx_perftrace *p = fx_perftrace_new("x.txt", 0, collect, &v);
+	struct trt_recs v = { 0 };
+	struct fx_perftrace *p = fx_perftrace_new("x.txt", 0, trt_collect, &v);
 	char err[512] = "";
 	int rc;
 
@@ -280,7 +237,7 @@ static void test_errors(void **state)
 
 static void test_skip_bad(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_perftrace *p;
 	const struct fx_perftrace_stats *st;
@@ -305,8 +262,8 @@ static void test_skip_bad(void **state)
 /* the window: a call in flight too long leaves as unfinished */
 static void test_window(void **state)
 {
-	struct recs v = { 0 };
-	struct fx_perftrace *p = fx_perftrace_new("w.txt", 4, collect, &v);
+	struct trt_recs v = { 0 };
+	struct fx_perftrace *p = fx_perftrace_new("w.txt", 4, trt_collect, &v);
 	char err[512], line[256];
 	const struct fx_perftrace_stats *st;
 
@@ -326,7 +283,7 @@ static void test_window(void **state)
 	assert_int_equal(st->never_finished, 1);
 	assert_int_equal(v.n, 7);
 	assert_true(v.r[0].ret == FX_TR_UNFINISHED);
-	check_order(&v);
+	trt_check_order(&v);
 	fx_perftrace_free(p);
 	free(v.r);
 }

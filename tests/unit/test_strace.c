@@ -12,53 +12,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "trtest.h"
 #include "trace/strace.h"
 
-struct recs {
-	struct fx_trace_rec *r;
-	size_t n, cap;
-};
-
-static int collect(void *ctx, const struct fx_trace_rec *rec)
-{
-	struct recs *v = ctx;
-
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 64;
-		v->r = realloc(v->r, v->cap * sizeof(*v->r));
-		assert_non_null(v->r);
-	}
-	v->r[v->n++] = *rec;
-	return 0;
-}
-
-static const char *fixture_dir(void)
-{
-	static const char *const dirs[] = {
-		"tests/trace/strace", "../tests/trace/strace",
-		"../../tests/trace/strace", NULL
-	};
-
-	for (int i = 0; dirs[i]; i++) {
-		DIR *d = opendir(dirs[i]);
-
-		if (d) {
-			closedir(d);
-			return dirs[i];
-		}
-	}
-	fail_msg("tests/trace/strace not found (run from the source tree)");
-	return NULL;
-}
-
 /* run - import fixture @name into @v; returns the parser (stats) */
-static struct fx_strace *run(const char *name, struct recs *v, bool skip,
+static struct fx_strace *run(const char *name, struct trt_recs *v, bool skip,
 			     int want_rc, char *err, size_t errlen)
 {
 	char path[512];
@@ -66,10 +29,10 @@ static struct fx_strace *run(const char *name, struct recs *v, bool skip,
 	FILE *f;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", fixture_dir(), name);
+	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir("strace"), name);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	p = fx_strace_new(name, 0, collect, v);
+	p = fx_strace_new(name, 0, trt_collect, v);
 	assert_non_null(p);
 	rc = fx_strace_run(p, f, skip, err, errlen);
 	fclose(f);
@@ -78,7 +41,7 @@ static struct fx_strace *run(const char *name, struct recs *v, bool skip,
 	return p;
 }
 
-static size_t count_kind(const struct recs *v, int kind)
+static size_t count_kind(const struct trt_recs *v, int kind)
 {
 	size_t n = 0;
 
@@ -87,19 +50,10 @@ static size_t count_kind(const struct recs *v, int kind)
 	return n;
 }
 
-static void check_order(const struct recs *v)
-{
-	for (size_t i = 1; i < v->n; i++)
-		assert_true(v->r[i].t_ns >= v->r[i - 1].t_ns);
-	for (size_t i = 0; i < v->n; i++)
-		assert_true(v->r[i].kind >= FX_TR_FUTEX &&
-			    v->r[i].kind < FX_TR_KIND_MAX);
-}
-
 /* the futex program under strace -f -ttt -T -o FILE */
 static void test_fx_o(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_strace *p = run("fx-o.txt", &v, false, 0, err, sizeof(err));
 	const struct fx_strace_stats *st = fx_strace_stats(p);
@@ -116,7 +70,7 @@ static void test_fx_o(void **state)
 	assert_int_equal(st->never_finished, 1);
 	assert_true(st->have_epoch);
 	assert_true(st->epoch_ns == 1795491509164433000ull);
-	check_order(&v);
+	trt_check_order(&v);
 	assert_int_equal(count_kind(&v, FX_TR_FUTEX), 12);
 	assert_int_equal(count_kind(&v, FX_TR_FUTEX_WAITV), 1);
 	assert_int_equal(count_kind(&v, FX_TR_WAITV_ENTRY), 2);
@@ -218,14 +172,14 @@ static void test_fx_o(void **state)
  * attached" */
 static void test_fx_stderr(void **state)
 {
-	struct recs v = { 0 }, w = { 0 };
+	struct trt_recs v = { 0 }, w = { 0 };
 	char err[512];
 	struct fx_strace *p = run("fx-stderr.txt", &v, false, 0, err, sizeof(err));
 	struct fx_strace *q = run("fx-o.txt", &w, false, 0, err, sizeof(err));
 
 	(void)state;
 	assert_int_equal(v.n, w.n);
-	check_order(&v);
+	trt_check_order(&v);
 	/* the threads interleave differently from run to run */
 	for (int k = FX_TR_FUTEX; k < FX_TR_KIND_MAX; k++)
 		assert_int_equal(count_kind(&v, k), count_kind(&w, k));
@@ -261,14 +215,14 @@ static void test_fx_stderr(void **state)
  * PI ops, "= ? <unavailable>", killed threads */
 static void test_handmade(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_strace *p = run("handmade.txt", &v, false, 0, err, sizeof(err));
 	const struct fx_trace_rec *r;
 
 	(void)state;
 	assert_int_equal(v.n, 15);
-	check_order(&v);
+	trt_check_order(&v);
 	r = &v.r[1];				/* mmap MAP_SHARED of fd 3 */
 	assert_int_equal(r->kind, FX_TR_MAP);
 	assert_int_equal(r->val, 0);
@@ -340,7 +294,7 @@ static void test_real_excerpts(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct recs v = { 0 };
+		struct trt_recs v = { 0 };
 		char err[512];
 		struct fx_strace *p = run(t[i].name, &v, false, 0, err,
 					  sizeof(err));
@@ -352,7 +306,7 @@ static void test_real_excerpts(void **state)
 		assert_int_equal(st->signals, t[i].signals);
 		assert_int_equal(st->exits, t[i].exits);
 		assert_int_equal(st->bad, 0);
-		check_order(&v);
+		trt_check_order(&v);
 		fx_strace_free(p);
 		free(v.r);
 	}
@@ -361,7 +315,7 @@ static void test_real_excerpts(void **state)
 /* py-procs.txt: a fork (no CLONE_THREAD) starts its own thread group */
 static void test_fork_group(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	char err[512];
 	struct fx_strace *p = run("py-procs.txt", &v, false, 0, err, sizeof(err));
 	size_t forks = 0;
@@ -380,9 +334,9 @@ static void test_fork_group(void **state)
 	free(v.r);
 }
 
-static struct fx_strace *new_parser(struct recs *v)
+static struct fx_strace *new_parser(struct trt_recs *v)
 {
-	struct fx_strace *p = fx_strace_new("t.txt", 0, collect, v);
+	struct fx_strace *p = fx_strace_new("t.txt", 0, trt_collect, v);
 
 	assert_non_null(p);
 	return p;
@@ -409,7 +363,7 @@ static void feed_bad(struct fx_strace *p, const char *line, const char *msg)
 /* every error message, each with its file:line */
 static void test_errors(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	struct fx_strace *p = new_parser(&v);
 	static const struct {
 		const char *line, *msg;
@@ -496,7 +450,7 @@ static void test_errors(void **state)
 /* --skip-bad: counted, the first kept, the rest imported */
 static void test_skip_bad(void **state)
 {
-	struct recs v = { 0 }, w = { 0 };
+	struct trt_recs v = { 0 }, w = { 0 };
 	char err[512] = "";
 	struct fx_strace *p = run("bad.txt", &v, true, 0, err, sizeof(err));
 	struct fx_strace *q;
@@ -524,7 +478,7 @@ static void test_skip_bad(void **state)
  * nothing: the pair still meets; records leave in entry order */
 static void test_pairing(void **state)
 {
-	struct recs v = { 0 };
+	struct trt_recs v = { 0 };
 	struct fx_strace *p = new_parser(&v);
 	char err[256];
 
@@ -575,8 +529,8 @@ static void test_pairing(void **state)
 /* memory stays bounded: a call in flight past the window leaves unfinished */
 static void test_window(void **state)
 {
-	struct recs v = { 0 };
-	struct fx_strace *p = fx_strace_new("w.txt", 256, collect, &v);
+	struct trt_recs v = { 0 };
+	struct fx_strace *p = fx_strace_new("w.txt", 256, trt_collect, &v);
 	char line[128];
 
 	(void)state;
@@ -592,7 +546,7 @@ static void test_window(void **state)
 	assert_int_equal(v.n, 301);
 	assert_int_equal(v.r[0].tid, 1);
 	assert_true(v.r[0].ret == FX_TR_UNFINISHED);
-	check_order(&v);
+	trt_check_order(&v);
 	assert_int_equal(fx_strace_stats(p)->evicted, 1);
 	assert_int_equal(fx_strace_stats(p)->never_finished, 1);
 	fx_strace_free(p);

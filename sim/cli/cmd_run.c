@@ -268,8 +268,49 @@ static void json_hist(FILE *f, const char *name, const struct fx_qhist *h)
 	fputs("]}", f);
 }
 
+/*
+ * json_wake_nodes - the wakeup latency split by (waker node, wakee node):
+ * "wake_nodes":{"nodes":N,"count":[[...]],"p50_ns":...,"p99_ns":...,
+ * "mean_ns":...}, rows the waker's node, columns the wakee's
+ */
+static void json_wake_nodes(FILE *f, const struct fx_des *des)
+{
+	static const char *const field[] = { "count", "p50_ns", "p99_ns",
+					     "mean_ns" };
+	unsigned nn = fx_des_topo(des)->nnodes;
+
+	fprintf(f, ",\"wake_nodes\":{\"nodes\":%u", nn);
+	for (unsigned k = 0; k < 4; k++) {
+		fprintf(f, ",\"%s\":[", field[k]);
+		for (unsigned a = 0; a < nn; a++) {
+			fputs(a ? ",[" : "[", f);
+			for (unsigned b = 0; b < nn; b++) {
+				const struct fx_qhist *h =
+					fx_des_wake_pair(des, a, b);
+
+				if (b)
+					fputc(',', f);
+				if (!h)
+					fputc('0', f);
+				else if (k == 0)
+					fprintf(f, "%" PRIu64, h->count);
+				else if (k == 3)
+					num(f, fx_qhist_mean(h), true);
+				else
+					fprintf(f, "%" PRIu64,
+						fx_qhist_quantile(h, k == 1 ?
+								  0.5 : 0.99));
+			}
+			fputc(']', f);
+		}
+		fputc(']', f);
+	}
+	fputc('}', f);
+}
+
 static void json_config(FILE *f, const struct config *c, unsigned nthreads,
-			const struct fx_des_results *r, bool first)
+			const struct fx_des_results *r, const char *extra,
+			bool first)
 {
 	fputs(first ? "\n{" : ",\n{", f);
 	fputs("\"workload\":", f);
@@ -285,6 +326,7 @@ static void json_config(FILE *f, const struct config *c, unsigned nthreads,
 		r->sim_ns, r->ops);
 	num(f, r->throughput, true);
 	json_hist(f, "wake_latency_ns", &r->wake_lat);
+	fputs(extra, f);
 	json_hist(f, "lock_wait_ns", &r->lock_wait);
 	json_hist(f, "chain_walked", &r->opstats.walked);
 	fputc('}', f);
@@ -316,8 +358,10 @@ static void table_row(FILE *f, const struct config *c, unsigned nthreads,
 /* run_one - simulate @c; fills @r (copied out), returns 0 or exit status */
 static int run_one(const struct config *c, int wargc, char **wargv,
 		   const struct fx_des_config *base, bool quiet,
-		   struct fx_des_results *r, unsigned *nthreads)
+		   struct fx_des_results *r, unsigned *nthreads, char **extra)
 {
+	size_t extra_len;
+	FILE *xf;
 	struct fx_des_config cfg = *base;
 	struct fx_des *des;
 	char err[512] = "";
@@ -379,7 +423,19 @@ static int run_one(const struct config *c, int wargc, char **wargv,
 	}
 	*r = *fx_des_results(des);
 	*nthreads = (unsigned)c->threads;
+	free(*extra);
+	*extra = NULL;
+	xf = open_memstream(extra, &extra_len);
+	if (xf) {
+		json_wake_nodes(xf, des);
+		if (fclose(xf))
+			xf = NULL;
+	}
 	fx_des_free(des);
+	if (!xf) {
+		c->wl->free(opts);
+		return fx_cli_error(CMD, "out of memory");
+	}
 	c->wl->free(opts);
 	return 0;
 }
@@ -446,6 +502,7 @@ int fx_cli_run(int argc, char **argv)
 	char *wopts = NULL, *csv_tmp = NULL, *json_tmp = NULL, *json_path = NULL;
 	FILE *csv = NULL, *json = NULL, *table = NULL;
 	char *table_buf = NULL;
+	char *extra = NULL;
 	size_t table_len = 0;
 	char err[512];
 	int c, ret = 0, wargc;
@@ -635,14 +692,15 @@ int fx_cli_run(int argc, char **argv)
 			fprintf(stderr, "\r\033[K[%u/%u] %s %s/%s slots %" PRIu64 " threads %" PRIu64 " seed %" PRIu64 "\n",
 				done + 1, total, topos[ti], hv[hi]->name,
 				lv[li]->name, slots[si], thr[ni], seeds[ei]);
-		ret = run_one(&cf, wargc, wargv, &base, quiet, r, &nthreads);
+		ret = run_one(&cf, wargc, wargv, &base, quiet, r, &nthreads,
+			      &extra);
 		if (ret)
 			goto out;
 		if (csv) {
 			if (!done)
 				csv_header(csv, r);
 			csv_row(csv, &cf, nthreads, r);
-			json_config(json, &cf, nthreads, r, !done);
+			json_config(json, &cf, nthreads, r, extra, !done);
 		}
 		table_row(table, &cf, nthreads, r);
 		done++;
@@ -677,6 +735,7 @@ out:
 	if (table)
 		fclose(table);
 	free(table_buf);
+	free(extra);
 	if (csv)
 		fclose(csv);
 	if (json)

@@ -87,7 +87,9 @@ struct fx_des *fx_des_new(const struct fx_des_config *cfg)
 	cc.cpu_node = cfg->topo->cpu_node;
 	des->core = fx_core_new(&cc);
 	des->cpus = calloc(des->ncpus, sizeof(*des->cpus));
-	if (!des->core || !des->cpus || des_evq_init(&des->evq) ||
+	des->wake_pair = calloc((size_t)cfg->topo->nnodes * cfg->topo->nnodes,
+				sizeof(*des->wake_pair));
+	if (!des->core || !des->cpus || !des->wake_pair || des_evq_init(&des->evq) ||
 	    des_lines_init(&des->lines)) {
 		int e = errno ? errno : ENOMEM;
 
@@ -117,6 +119,10 @@ void fx_des_free(struct fx_des *des)
 		free(des->procs[i]);
 	for (unsigned i = 0; des->cpus && i < des->ncpus; i++)
 		free(des->cpus[i].op.woken);
+	for (unsigned i = 0; des->wake_pair &&
+	     i < des->topo->nnodes * des->topo->nnodes; i++)
+		free(des->wake_pair[i]);
+	free(des->wake_pair);
 	free(des->threads);
 	free(des->by_tid);
 	free(des->procs);
@@ -396,6 +402,36 @@ static int do_atomic(struct des_thread *th, const struct fx_des_act *a)
 	return fx_uaccess_put32(mm, a->addr, nv);
 }
 
+/* wake_pair_add - a wakeup's latency, by (waker node, wakee node) */
+static void wake_pair_add(struct fx_des *des, struct des_thread *th,
+			  uint64_t ns)
+{
+	unsigned nn = des->topo->nnodes;
+	unsigned i = (unsigned)des->cpu_node[th->waker_cpu] * nn +
+		     (unsigned)des->cpu_node[th->pub.cpu];
+
+	if (!des->wake_pair[i]) {
+		des->wake_pair[i] = malloc(sizeof(struct fx_qhist));
+		if (!des->wake_pair[i]) {
+			des_fail(des, -ENOMEM, "out of memory for the node-pair latencies");
+			return;
+		}
+		fx_qhist_init(des->wake_pair[i]);
+	}
+	fx_qhist_add(des->wake_pair[i], ns);
+}
+
+const struct fx_qhist *fx_des_wake_pair(const struct fx_des *des,
+					unsigned waker_node,
+					unsigned wakee_node)
+{
+	unsigned nn = des->topo->nnodes;
+
+	if (waker_node >= nn || wakee_node >= nn)
+		return NULL;
+	return des->wake_pair[waker_node * nn + wakee_node];
+}
+
 /*
  * des_user - @th is in user space: account a finished wakeup, let the
  * scheduler preempt, then run the step function and start its action.
@@ -408,8 +444,10 @@ void des_user(struct fx_des *des, struct des_thread *th)
 	int rc;
 
 	if (th->wake_stamp) {
-		fx_qhist_add(&des->res.wake_lat,
-			     (des->now - th->wake_stamp) / FX_PS_PER_NS);
+		uint64_t ns = (des->now - th->wake_stamp) / FX_PS_PER_NS;
+
+		fx_qhist_add(&des->res.wake_lat, ns);
+		wake_pair_add(des, th, ns);
 		des->res.wakeups++;
 		th->wake_stamp = 0;
 	}

@@ -301,4 +301,16 @@ struct fx_des_results {
 /* fx_des_results - the results so far (pointer into @des) */
 const struct fx_des_results *fx_des_results(const struct fx_des *des);
 
+/**
+ * fx_des_wake_pair - the wakeup latencies (ns) of the wakeups whose waker
+ * ran on a CPU of node @waker_node and whose wakee ran again on a CPU of
+ * node @wakee_node (the split of results.wake_lat by node pair)
+ *
+ * Return: the histogram, or NULL when there was no such wakeup (or a
+ * node is outside the topology).
+ */
+const struct fx_qhist *fx_des_wake_pair(const struct fx_des *des,
+					unsigned waker_node,
+					unsigned wakee_node);
+
 #endif /* FX_DES_H */

@@ -103,6 +103,7 @@ struct des_thread {
 
 	/* wakeup latency: the waker's syscall entry, 0: not woken by one */
 	fx_ps wake_stamp;
+	unsigned waker_cpu;		/* CPU of the call that woke it */
 	bool timed;			/* woken by its timer */
 	bool nanosleep;			/* blocked in FX_ACT_SLEEP */
 	fx_ps blocked_since;
@@ -204,6 +205,8 @@ struct fx_des {
 	uint64_t rq_seq;
 	struct des_lines lines;
 	struct fx_des_results res;
+	struct fx_qhist **wake_pair;	/* [nnodes * nnodes], waker node
+					   major; NULL until a wakeup */
 	fx_ps lock_wait_ps, lock_own_ps, lock_foreign_ps;
 	uint64_t shared_brk;		/* next shared mapping */
 	char errmsg[256];

@@ -602,6 +602,7 @@ static void op_unlock(struct fx_des *des, struct des_thread *th)
 			continue;	/* not one of ours, or already placed */
 		w->tgen++;		/* its timer, if any, is moot now */
 		w->wake_stamp = th->sys_entry;
+		w->waker_cpu = th->pub.cpu;
 		des_sched_wakeup(des, w, cpu, true, t);
 	}
 	th->pub.ret = o->res.ret;
@@ -700,6 +701,7 @@ int des_op_exit(struct fx_des *des, struct des_thread *th)
 			continue;
 		w->tgen++;
 		w->wake_stamp = th->sys_entry;
+		w->waker_cpu = th->pub.cpu;
 		des_sched_wakeup(des, w, th->pub.cpu, true, t);
 	}
 	th->state = TH_DEAD;

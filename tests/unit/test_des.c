@@ -250,10 +250,16 @@ static void test_wakeup_cost(void **state)
 	assert_int_equal(r->ipis, 1);
 	assert_int_equal(r->idle_exits, 1);
 	assert_int_equal(r->futex_ops, 2);
+	assert_int_equal(fx_des_wake_pair(des, 0, 0)->count, 1);
+	assert_int_equal(fx_des_wake_pair(des, 0, 0)->max, 3760);
+	assert_null(fx_des_wake_pair(des, 0, 1));	/* one node only */
 	fx_des_free(des);
 }
 
-/* The same wakeup across nodes costs the remote IPI instead. */
+/*
+ * The same wakeup across nodes costs the remote IPI instead, and is
+ * counted under (waker node 1, wakee node 0) alone.
+ */
 static void test_wakeup_remote_ipi(void **state)
 {
 	struct fx_des *des;
@@ -265,6 +271,11 @@ static void test_wakeup_remote_ipi(void **state)
 	ns(FX_COST_ipi_remote, 5000);
 	des = run_wait_wake(2, &pa, &pb);
 	assert_int_equal(fx_des_results(des)->wake_lat.max, 5000);
+	assert_int_equal(fx_des_wake_pair(des, 1, 0)->count, 1);
+	assert_int_equal(fx_des_wake_pair(des, 1, 0)->max, 5000);
+	assert_null(fx_des_wake_pair(des, 0, 0));
+	assert_null(fx_des_wake_pair(des, 0, 1));
+	assert_null(fx_des_wake_pair(des, 1, 1));
 	fx_des_free(des);
 }
 

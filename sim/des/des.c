@@ -494,6 +494,17 @@ void des_user(struct fx_des *des, struct des_thread *th)
 			des_fail(des, -ENOMEM, "out of memory for events");
 		des_sched_release(des, th);
 		return;
+	case FX_ACT_PARK:
+		th->state = TH_BLOCKED;
+		th->parked = true;
+		th->blocked_since = des->now;
+		++th->tgen;
+		if (a->ns != FX_DES_FOREVER &&
+		    des_evq_push(&des->evq, des->now + a->ns * FX_PS_PER_NS,
+				 th, EV_TIMER, th->tgen))
+			des_fail(des, -ENOMEM, "out of memory for events");
+		des_sched_release(des, th);
+		return;
 	case FX_ACT_EXIT:
 		th->sys_entry = des->now;
 		th->phase = PH_EXIT;
@@ -507,10 +518,39 @@ void des_user(struct fx_des *des, struct des_thread *th)
 
 /* ---- the run loop ---- */
 
+/* unpark - @th leaves FX_ACT_PARK with @ret */
+static void unpark(struct fx_des *des, struct des_thread *th, long ret)
+{
+	th->parked = false;
+	th->tgen++;
+	th->pub.ret = ret;
+	des_sched_wakeup(des, th, th->pub.cpu, false, des->now);
+	th->phase = PH_UNPARKED;
+}
+
+int fx_des_thread_unpark(struct fx_des_thread *p)
+{
+	struct des_thread *th = des_th(p);
+
+	if (th->state != TH_BLOCKED || !th->parked)
+		return 0;
+	unpark(p->des, th, 0);
+	return 1;
+}
+
+void fx_des_thread_on_block(struct fx_des_thread *th, fx_des_block_fn fn)
+{
+	des_th(th)->on_block = fn;
+}
+
 static void on_timer(struct fx_des *des, struct des_thread *th)
 {
 	if (th->state != TH_BLOCKED)
 		return;
+	if (th->parked) {
+		unpark(des, th, -ETIMEDOUT);
+		return;
+	}
 	if (th->nanosleep) {
 		th->nanosleep = false;
 		des_sched_wakeup(des, th, th->pub.cpu, false, des->now);
@@ -623,9 +663,13 @@ void fx_des_deadlock_report(struct fx_des *des, FILE *out)
 				th->state == TH_READY ? "ready" : "running");
 			continue;
 		}
-		if (th->nanosleep) {
-			fprintf(out, "  thread %d (pid %d, cpu %u): in nanosleep()\n",
-				th->pub.tid, th->pub.proc->pid, th->pub.cpu);
+		if (th->nanosleep || th->parked) {
+			fprintf(out, "  thread %d (pid %d, cpu %u)%s: %s since %.6f ms\n",
+				th->pub.tid, th->pub.proc->pid, th->pub.cpu,
+				th->daemon ? " [daemon]" : "",
+				th->nanosleep ? "in nanosleep()" :
+				"parked by its workload",
+				(double)th->blocked_since / 1e9);
 			continue;
 		}
 		des_op_name(th, buf, sizeof(buf));

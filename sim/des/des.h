@@ -20,6 +20,10 @@
  *   FX_ACT_SLEEP    nanosleep(): leave the CPU for a while (plus the
  *                   timer slack of a SCHED_OTHER thread)
  *   FX_ACT_EXIT     the thread exits (robust list, clear_child_tid wakes)
+ *   FX_ACT_PARK     leave the CPU until fx_des_thread_unpark() or a
+ *                   timeout (th->ret 0 or -ETIMEDOUT); no system call,
+ *                   for drivers that must hold a thread back (trace
+ *                   replay), not a model of anything the kernel does
  *
  * Simulated time is in picoseconds (fx_ps, cost.h); every time the engine
  * reports is in nanoseconds.  The same seed, workload and configuration
@@ -48,6 +52,7 @@ enum fx_act_kind {
 	FX_ACT_THINK,
 	FX_ACT_SLEEP,
 	FX_ACT_EXIT,
+	FX_ACT_PARK,
 };
 
 enum fx_uop {
@@ -67,7 +72,7 @@ struct fx_des_act {
 	enum fx_uop uop;	/* ATOMIC */
 	uint64_t addr;		/* ATOMIC: user address of a 32-bit word */
 	uint32_t x, y;		/* ATOMIC: operands a, b above */
-	uint64_t ns;		/* THINK, SLEEP: nanoseconds */
+	uint64_t ns;		/* THINK, SLEEP, PARK: nanoseconds */
 };
 
 typedef void (*fx_des_step_fn)(struct fx_des_thread *th,
@@ -136,6 +141,15 @@ static inline void fx_act_sleep(struct fx_des_act *a, uint64_t ns)
 static inline void fx_act_exit(struct fx_des_act *a)
 {
 	a->kind = FX_ACT_EXIT;
+}
+
+#define FX_DES_FOREVER	UINT64_MAX	/* fx_act_park(): no timeout */
+
+/* park until unparked, or for at most @ns (FX_DES_FOREVER: no limit) */
+static inline void fx_act_park(struct fx_des_act *a, uint64_t ns)
+{
+	a->kind = FX_ACT_PARK;
+	a->ns = ns;
 }
 
 /* ---- configuration ---- */
@@ -300,6 +314,25 @@ struct fx_des_results {
 
 /* fx_des_results - the results so far (pointer into @des) */
 const struct fx_des_results *fx_des_results(const struct fx_des *des);
+
+/**
+ * fx_des_thread_unpark - let a thread parked by FX_ACT_PARK run again (its
+ * th->ret becomes 0); it needs a CPU like any woken thread
+ * @th: the thread
+ *
+ * May be called from a step function or a block hook.
+ * Return: 1 if @th was parked, 0 if not.
+ */
+int fx_des_thread_unpark(struct fx_des_thread *th);
+
+typedef void (*fx_des_block_fn)(struct fx_des_thread *th);
+
+/*
+ * fx_des_thread_on_block - call @fn each time @th goes to sleep inside a
+ * futex call (it is queued in the core and has left its CPU); @fn may
+ * unpark other threads, nothing else.  NULL removes the hook.
+ */
+void fx_des_thread_on_block(struct fx_des_thread *th, fx_des_block_fn fn);
 
 /**
  * fx_des_wake_pair - the wakeup latencies (ns) of the wakeups whose waker

@@ -67,6 +67,7 @@ enum des_phase {
 	PH_SLEPT,	/* back from nanosleep() */
 	PH_PREEMPT,	/* a resched IPI arrives: leave the CPU (sched.c) */
 	PH_REST,	/* back on a CPU: finish the preempted user work */
+	PH_UNPARKED,	/* back from FX_ACT_PARK */
 };
 
 /* A bucket-lock request: one per lock a thread takes or waits for. */
@@ -106,6 +107,8 @@ struct des_thread {
 	unsigned waker_cpu;		/* CPU of the call that woke it */
 	bool timed;			/* woken by its timer */
 	bool nanosleep;			/* blocked in FX_ACT_SLEEP */
+	bool parked;			/* blocked in FX_ACT_PARK */
+	fx_des_block_fn on_block;	/* fx_des_thread_on_block() */
 	fx_ps blocked_since;
 	uint64_t ops;
 };

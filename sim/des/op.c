@@ -592,6 +592,8 @@ static void op_unlock(struct fx_des *des, struct des_thread *th)
 				des_fail(des, -ENOMEM, "out of memory for events");
 		}
 		des_sched_release(des, th);
+		if (th->on_block)
+			th->on_block(&th->pub);
 		return;
 	}
 	for (unsigned i = 0; i < o->nwoken; i++) {
@@ -670,6 +672,10 @@ void des_op_continue(struct fx_des *des, struct des_thread *th)
 	case PH_REST:
 		th->phase = PH_USER;
 		des_run_at(des, th, des->now + th->rest);
+		break;
+	case PH_UNPARKED:
+		th->phase = PH_USER;
+		des_user(des, th);
 		break;
 	case PH_SLEPT:
 		th->pub.ret = 0;

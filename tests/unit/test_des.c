@@ -537,6 +537,84 @@ static void test_sleep_slack(void **state)
 }
 
 /* A wait nobody wakes: -EDEADLK and a report naming the thread and op. */
+/* ---- parking (FX_ACT_PARK) ---- */
+
+static struct fx_des_thread *parked_waker;
+
+/* park for p->timeout ns (0: forever), then wake one waiter, exit */
+static void step_park(struct fx_des_thread *th, struct fx_des_act *a)
+{
+	struct prog *p = th->priv;
+
+	p->t_user[p->step] = fx_des_now(th->des);
+	p->ret[p->step] = th->ret;
+	switch (p->step++) {
+	case 0:
+		fx_act_park(a, p->timeout ? p->timeout : FX_DES_FOREVER);
+		return;
+	case 1:
+		fx_act_futex(a, p->futex, p->op, p->val, 0, 0, 0);
+		return;
+	default:
+		fx_act_exit(a);
+	}
+}
+
+static void unpark_waker(struct fx_des_thread *th)
+{
+	(void)th;
+	assert_int_equal(fx_des_thread_unpark(parked_waker), 1);
+	assert_int_equal(fx_des_thread_unpark(parked_waker), 0);
+}
+
+/*
+ * B parks at 0 with no timeout; A thinks 3000 ns and waits.  A's block
+ * hook unparks B as A goes to sleep (3000 with zero costs); B, back with
+ * ret 0 at 3000, wakes A.  With a 500 ns timeout and no hook instead, B
+ * is back at 500 with -ETIMEDOUT, wakes nobody, and A waits for ever.
+ */
+static void test_park(void **state)
+{
+	struct fx_des *des;
+	struct fx_des_proc *pr;
+	struct fx_des_thread *ta;
+	struct prog pa = { 0 }, pb = { 0 };
+
+	(void)state;
+	zero_cost();
+	des = sim(2, 1, NULL, 0);
+	pr = fx_des_proc_new(des);
+	wait_wake(pr, &pa, &pb, 0);
+	pa.think_ns = 3000;
+	ta = thread(pr, &pa, step_one, 0);
+	parked_waker = thread(pr, &pb, step_park, 1);
+	fx_des_thread_on_block(ta, unpark_waker);
+	assert_int_equal(fx_des_run(des), 0);
+	assert_int_equal(pb.ret[1], 0);
+	assert_int_equal(pb.t_user[1], 3000);
+	assert_int_equal(pb.ret[2], 1);		/* woke A */
+	assert_int_equal(pa.ret[2], 0);
+	assert_int_equal(pa.t_user[2], 3000);
+	fx_des_free(des);
+
+	memset(&pa, 0, sizeof(pa));
+	memset(&pb, 0, sizeof(pb));
+	des = sim(2, 1, NULL, 0);
+	pr = fx_des_proc_new(des);
+	wait_wake(pr, &pa, &pb, 0);
+	pa.think_ns = 3000;
+	pb.timeout = 500;
+	ta = thread(pr, &pa, step_one, 0);
+	fx_des_thread_daemon(ta);
+	thread(pr, &pb, step_park, 1);
+	assert_int_equal(fx_des_run(des), 0);
+	assert_int_equal(pb.ret[1], -ETIMEDOUT);
+	assert_int_equal(pb.t_user[1], 500);
+	assert_int_equal(pb.ret[2], 0);		/* nobody waiting yet */
+	assert_int_equal(pa.step, 2);		/* A still in its wait */
+	fx_des_free(des);
+}
+
 static void test_deadlock_report(void **state)
 {
 	struct fx_des *des;
@@ -651,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_evq_order),
 		cmocka_unit_test(test_wakeup_cost),
 		cmocka_unit_test(test_wakeup_remote_ipi),
+		cmocka_unit_test(test_park),
 		cmocka_unit_test(test_lock_fifo),
 		cmocka_unit_test(test_lock_foreign),
 		cmocka_unit_test(test_wake_placement),

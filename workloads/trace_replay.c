@@ -31,6 +31,8 @@
 #include <string.h>
 
 #include "futex.h"
+#include "lib/kmap.h"
+#include "trace/causal.h"
 #include "trace/trace.h"
 #include "workload.h"
 
@@ -39,6 +41,9 @@
 #define TR_MAX_EXAMPLES	10
 #define TR_CHUNK	(2ull << 20)	/* lazy mappings: 2 MiB, aligned */
 #define TR_PAGE		4096ull
+#define TR_REMAP_BASE	0x100000000000ull	/* copies' chunks (thread mode) */
+#define TR_HOLD_MAX_NS	1000000000ull	/* default --hold-max: 1 s */
+#define TR_SLACK_NS	50000ull	/* default --slack: 50 us */
 
 /* outcomes of a wait, traced and modelled */
 enum tr_out {
@@ -69,9 +74,23 @@ struct tr_op {
 	uint64_t uaddr, uaddr2, val2;
 	int64_t ret;
 	uint32_t op, val, val3;
+	uint32_t dep_first, dep_n;	/* wakes: the waits they released,
+					   run->deps[dep_first...] */
+	uint32_t pre_first, pre_n;	/* the wakes that must have returned,
+					   run->pre[pre_first...] */
+	uint32_t after_first, after_n;	/* waits: the waits that must queue
+					   first, run->after[after_first...] */
 	uint16_t kind;
 	bool wait;		/* a wait this replay classifies */
+	bool caused;		/* a released wait with a recovered waker */
 };
+
+/* a wait a wake released: base thread index, op index */
+struct tr_dep {
+	uint32_t th, op;
+};
+
+enum tr_copy_mode { TR_COPY_PROCESS, TR_COPY_THREAD };
 
 struct tr_proc {
 	uint32_t pid;
@@ -89,11 +108,16 @@ struct tr_thread {
 	unsigned pidx;		/* index of its process while reading */
 	uint32_t tid;
 	uint64_t first_ns;	/* first record's time */
-	struct tr_op *ops;
+	struct tr_op *ops;	/* shared by the copies of a thread */
 	size_t n, cap, next;
 	uint64_t prev_end;	/* traced end of the previous call */
+	unsigned copy;		/* 0 .. --copies - 1 */
+	struct fx_des_thread *th;
+	uint64_t hold_start;
 	uint8_t st;
 	bool in_wait;
+	bool queued;		/* in_wait and asleep in the core */
+	bool held;		/* parked until its wake's waits are queued */
 };
 
 struct tr_example {
@@ -111,7 +135,24 @@ struct tr_run {
 	unsigned nprocs, nthreads;
 	uint64_t t0;
 	double speed;		/* --speed */
+	unsigned nbase, npbase;	/* threads and processes of one copy */
+	unsigned copies;
+	enum tr_copy_mode mode;
+	struct fx_kmap remap;	/* (copy, chunk) -> remapped chunk index */
+	struct tr_dep *deps;
+	size_t ndeps;
+	struct tr_dep *pre;
+	size_t npre;
+	struct tr_dep *after;
+	size_t nafter;
+	bool hold;		/* keep the recovered order of wakes */
+	uint64_t slack_ns;	/* --slack: the trace's clock skew */
+	uint64_t hold_max_ns;
+	struct tr_thread **held;	/* threads parked on a wake */
+	unsigned nheld;
 	uint64_t records, calls, unreplayed;
+	uint64_t woken_waits, caused_waits, requeued;
+	uint64_t holds, hold_timeouts, hold_ns;
 	uint64_t cls[TR_NCLASS];
 	uint64_t matrix[TR_NOUT][TR_NOUT];	/* [traced][model] */
 	struct tr_example ex[TR_MAX_EXAMPLES];
@@ -122,7 +163,12 @@ struct tr_run {
 struct tr_opts {
 	char *file;
 	bool silent;
+	bool no_hold;
 	double speed;
+	uint64_t hold_max_ns;
+	uint64_t slack_ns;
+	unsigned copies;
+	enum tr_copy_mode mode;
 	struct tr_run *run;
 };
 
@@ -133,9 +179,15 @@ static void tr_run_free(struct tr_run *r)
 	if (!r)
 		return;
 	for (unsigned i = 0; i < r->nthreads; i++)
-		free(r->threads[i].ops);
+		if (!r->threads[i].copy)
+			free(r->threads[i].ops);
 	free(r->threads);
 	free(r->procs);
+	free(r->deps);
+	free(r->pre);
+	free(r->after);
+	free(r->held);
+	fx_kmap_free(&r->remap);
 	free(r);
 }
 
@@ -176,6 +228,9 @@ static int tr_parse(int argc, char **argv, void **opts, char *err,
 	if (!o)
 		return -ENOMEM;
 	o->speed = 1;
+	o->copies = 1;
+	o->hold_max_ns = TR_HOLD_MAX_NS;
+	o->slack_ns = TR_SLACK_NS;
 	for (int i = 1; i < argc && !rc; i++) {
 		const char *a = argv[i], *v;
 		char *end;
@@ -206,9 +261,63 @@ static int tr_parse(int argc, char **argv, void **opts, char *err,
 					 TR_NAME, v ? v : "");
 				rc = -EINVAL;
 			}
+		} else if (!strcmp(a, "--no-hold")) {
+			o->no_hold = true;
+		} else if (!strncmp(a, "--hold-max", 10) &&
+			   (!a[10] || a[10] == '=')) {
+			double ms;
+
+			v = tr_optval(argc, argv, &i, 10);
+			ms = v ? strtod(v, &end) : -1;
+			if (!v || end == v || *end || !(ms > 0) || ms > 1e9) {
+				snprintf(err, errlen, "%s: --hold-max '%s' is not a duration (expected milliseconds > 0, e.g. 100)",
+					 TR_NAME, v ? v : "");
+				rc = -EINVAL;
+			} else {
+				o->hold_max_ns = (uint64_t)(ms * 1e6);
+			}
+		} else if (!strncmp(a, "--slack", 7) &&
+			   (!a[7] || a[7] == '=')) {
+			double us;
+
+			v = tr_optval(argc, argv, &i, 7);
+			us = v ? strtod(v, &end) : -1;
+			if (!v || end == v || *end || !(us >= 0) || us > 1e9) {
+				snprintf(err, errlen, "%s: --slack '%s' is not a duration (expected microseconds >= 0, e.g. 50)",
+					 TR_NAME, v ? v : "");
+				rc = -EINVAL;
+			} else {
+				o->slack_ns = (uint64_t)(us * 1e3);
+			}
+		} else if (!strncmp(a, "--copies", 8) &&
+			   (!a[8] || a[8] == '=')) {
+			unsigned long n;
+
+			v = tr_optval(argc, argv, &i, 8);
+			n = v ? strtoul(v, &end, 10) : 0;
+			if (!v || end == v || *end || !n || n > 1024 ||
+			    *v == '-') {
+				snprintf(err, errlen, "%s: --copies '%s' is not a count (expected 1 to 1024)",
+					 TR_NAME, v ? v : "");
+				rc = -EINVAL;
+			} else {
+				o->copies = (unsigned)n;
+			}
+		} else if (!strncmp(a, "--copy-mode", 11) &&
+			   (!a[11] || a[11] == '=')) {
+			v = tr_optval(argc, argv, &i, 11);
+			if (v && !strcmp(v, "process")) {
+				o->mode = TR_COPY_PROCESS;
+			} else if (v && !strcmp(v, "thread")) {
+				o->mode = TR_COPY_THREAD;
+			} else {
+				snprintf(err, errlen, "%s: --copy-mode '%s' is not a mode (expected process or thread)",
+					 TR_NAME, v ? v : "");
+				rc = -EINVAL;
+			}
 		} else {
 unknown:
-			snprintf(err, errlen, "%s: unknown option '%s' (expected -f FILE, -s, --speed X)",
+			snprintf(err, errlen, "%s: unknown option '%s' (expected -f FILE, -s, --speed X, --copies N, --copy-mode process|thread, --hold-max MS, --slack US, --no-hold)",
 				 TR_NAME, a);
 			rc = -EINVAL;
 		}
@@ -338,6 +447,7 @@ static int tr_op_add(struct tr_thread *t, const struct fx_trace_rec *rec)
 		t->cap = nc;
 	}
 	op = &t->ops[t->n++];
+	memset(op, 0, sizeof(*op));
 	op->t_ns = rec->t_ns;
 	op->dur_ns = rec->dur_ns;
 	op->uaddr = rec->uaddr;
@@ -433,9 +543,381 @@ static int tr_read(struct tr_run *r, const char *file, char *err,
 	fx_trace_close(rd);
 	if (rc < 0)
 		return rc;
+	return 0;
+}
+
+/* ---- causality: which traced wake released which wait ---- */
+
+static bool tr_wake_kind(const struct tr_op *op, enum fx_causal_kind *kind)
+{
+	if (op->kind == FX_TR_FUTEX_WAKE) {
+		*kind = FX_CAUSAL_WAKE;
+		return true;
+	}
+	if (op->kind != FX_TR_FUTEX)
+		return false;
+	switch (op->op & FX_CMD_MASK) {
+	case FX_OP_WAKE:
+	case FX_OP_WAKE_BITSET:
+		*kind = FX_CAUSAL_WAKE;
+		return true;
+	case FX_OP_WAKE_OP:
+		*kind = FX_CAUSAL_WAKE2;
+		return true;
+	case FX_OP_REQUEUE:
+	case FX_OP_CMP_REQUEUE:
+		*kind = FX_CAUSAL_REQUEUE;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * tr_causality - match the released waits to their wakes
+ * (sim/trace/causal.h) and give each wake its list of waits.  Futexes are
+ * told apart by (pid, uaddr): the replay's memory is private per process.
+ */
+static int tr_causality(struct tr_run *r)
+{
+	struct fx_causal_wait *w = NULL;
+	struct fx_causal_wake *k = NULL;
+	struct tr_dep *wref = NULL, *kref = NULL;
+	struct fx_causal c;
+	size_t nw = 0, nk = 0;
+	enum fx_causal_kind kind;
+	int rc = -ENOMEM;
+
+	for (unsigned i = 0; i < r->nthreads; i++)
+		for (size_t j = 0; j < r->threads[i].n; j++) {
+			const struct tr_op *op = &r->threads[i].ops[j];
+
+			nw += op->wait && op->ret == 0;
+			nk += op->ret > 0 && tr_wake_kind(op, &kind);
+		}
+	w = malloc((nw ? nw : 1) * sizeof(*w));
+	wref = malloc((nw ? nw : 1) * sizeof(*wref));
+	k = malloc((nk ? nk : 1) * sizeof(*k));
+	kref = malloc((nk ? nk : 1) * sizeof(*kref));
+	if (!w || !wref || !k || !kref)
+		goto out;
+	nw = nk = 0;
+	for (unsigned i = 0; i < r->nthreads; i++) {
+		const struct tr_thread *t = &r->threads[i];
+		uint64_t space = r->procs[t->pidx].pid;
+
+		for (size_t j = 0; j < t->n; j++) {
+			const struct tr_op *op = &t->ops[j];
+
+			if (op->wait && op->ret == 0) {
+				w[nw] = (struct fx_causal_wait){
+					.t_in = op->t_ns,
+					.t_out = op->t_ns + op->dur_ns,
+					.space = space, .uaddr = op->uaddr };
+				wref[nw++] = (struct tr_dep){ i, (uint32_t)j };
+			} else if (op->ret > 0 && tr_wake_kind(op, &kind)) {
+				k[nk] = (struct fx_causal_wake){
+					.t_in = op->t_ns,
+					.t_out = op->t_ns + op->dur_ns,
+					.space = space, .uaddr = op->uaddr,
+					.uaddr2 = op->uaddr2, .kind = kind,
+					.nr_wake = op->val,
+					.count = op->ret > UINT32_MAX ?
+						 UINT32_MAX : (uint32_t)op->ret };
+				kref[nk++] = (struct tr_dep){ i, (uint32_t)j };
+			}
+		}
+	}
+	rc = fx_causal_match(w, nw, k, nk, r->slack_ns, &c);
+	if (rc)
+		goto out;
+	r->deps = malloc((c.ndeps ? c.ndeps : 1) * sizeof(*r->deps));
+	r->after = malloc((c.nq ? c.nq : 1) * sizeof(*r->after));
+	if (!r->deps || !r->after) {
+		fx_causal_free(&c);
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < c.ndeps; i++)
+		r->deps[i] = wref[c.deps[i]];
+	r->ndeps = c.ndeps;
+	for (size_t i = 0; i < nk; i++) {
+		struct tr_op *op = &r->threads[kref[i].th].ops[kref[i].op];
+
+		op->dep_first = c.first[i];
+		op->dep_n = c.n[i];
+	}
+	for (size_t i = 0; i < c.nq; i++)
+		r->after[i] = wref[c.qlist[i]];
+	r->nafter = c.nq;
+	for (size_t i = 0; i < nw; i++) {
+		struct tr_op *op = &r->threads[wref[i].th].ops[wref[i].op];
+
+		op->after_first = c.qfirst[i];
+		op->after_n = c.qn[i];
+	}
+	for (size_t i = 0; i < nw; i++)
+		if (c.waker[i] != FX_CAUSAL_NONE) {
+			r->threads[wref[i].th].ops[wref[i].op].caused = true;
+			r->caused_waits++;
+		}
+	r->woken_waits = nw;
+	r->requeued = c.requeued;
+	fx_causal_free(&c);
+out:
+	free(w);
+	free(wref);
+	free(k);
+	free(kref);
+	return rc;
+}
+
+/*
+ * tr_prior - give each wait that blocks the wakes of its futex that
+ * returned, in the trace, before it entered (sim/trace/causal.h,
+ * fx_causal_prior()): it is held until they have returned in the model
+ */
+static int tr_prior(struct tr_run *r)
+{
+	struct fx_causal_ev *ev;
+	struct tr_dep *ref;
+	struct fx_causal_prior pr;
+	enum fx_causal_kind kind;
+	size_t n = 0;
+	int rc;
+
+	for (unsigned i = 0; i < r->nthreads; i++)
+		for (size_t j = 0; j < r->threads[i].n; j++) {
+			const struct tr_op *op = &r->threads[i].ops[j];
+
+			if (op->wait && op->ret != -EAGAIN)
+				n++;
+			else if (op->ret >= 0 && tr_wake_kind(op, &kind))
+				n += kind == FX_CAUSAL_WAKE ? 1 : 2;
+		}
+	ev = malloc((n ? n : 1) * sizeof(*ev));
+	ref = malloc((n ? n : 1) * sizeof(*ref));
+	if (!ev || !ref) {
+		free(ev);
+		free(ref);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (unsigned i = 0; i < r->nthreads; i++) {
+		const struct tr_thread *t = &r->threads[i];
+		uint64_t space = r->procs[t->pidx].pid;
+
+		for (size_t j = 0; j < t->n; j++) {
+			const struct tr_op *op = &t->ops[j];
+			struct tr_dep d = { i, (uint32_t)j };
+
+			uint64_t end = op->t_ns + op->dur_ns;
+
+			if (op->wait && op->ret != -EAGAIN) {
+				ev[n] = (struct fx_causal_ev){ op->t_ns, end,
+					space, op->uaddr, i, 0 };
+				ref[n++] = d;
+			} else if (op->ret >= 0 && tr_wake_kind(op, &kind)) {
+				ev[n] = (struct fx_causal_ev){ op->t_ns, end,
+					space, op->uaddr, i, 1 };
+				ref[n++] = d;
+				if (kind == FX_CAUSAL_WAKE)
+					continue;
+				/* its second futex: ordered after it */
+				ev[n] = (struct fx_causal_ev){ op->t_ns, end,
+					space, op->uaddr2, i, 2 };
+				ref[n++] = d;
+			}
+		}
+	}
+	rc = fx_causal_prior(ev, n, r->slack_ns, &pr);
+	if (!rc) {
+		r->pre = malloc((pr.nlist ? pr.nlist : 1) * sizeof(*r->pre));
+		if (!r->pre)
+			rc = -ENOMEM;
+	}
+	if (!rc) {
+		for (size_t i = 0; i < pr.nlist; i++)
+			r->pre[i] = ref[pr.list[i]];
+		r->npre = pr.nlist;
+		for (size_t i = 0; i < n; i++) {
+			struct tr_op *op;
+
+			if (ev[i].wake == 2)
+				continue;
+			op = &r->threads[ref[i].th].ops[ref[i].op];
+			op->pre_first = pr.first[i];
+			op->pre_n = pr.n[i];
+		}
+	}
+	fx_causal_prior_free(&pr);
+	free(ev);
+	free(ref);
+	return rc;
+}
+
+/* ---- scaling: --copies ---- */
+
+/* tr_op_addrs - the futex addresses @op names; returns how many */
+static unsigned tr_op_addrs(const struct tr_op *op, uint64_t a[2])
+{
+	unsigned cmd = op->op & FX_CMD_MASK;
+
+	a[0] = op->uaddr;
+	if (op->kind == FX_TR_FUTEX &&
+	    (cmd == FX_OP_REQUEUE || cmd == FX_OP_CMP_REQUEUE ||
+	     cmd == FX_OP_WAKE_OP)) {
+		a[1] = op->uaddr2;
+		return 2;
+	}
+	return 1;
+}
+
+/*
+ * tr_expand - make the copies: threads (and, in process mode, processes)
+ * copy_count times, the copies sharing the op arrays.  In thread mode
+ * every 2 MiB chunk a copy touches is given a chunk of its own above
+ * TR_REMAP_BASE, in the order the base threads name them, so each copy
+ * has its own futexes in the same process.
+ */
+static int tr_expand(struct tr_run *r, unsigned copies, enum tr_copy_mode mode)
+{
+	unsigned nchunks = 0;
+
+	r->nbase = r->nthreads;
+	r->npbase = r->nprocs;
+	r->copies = copies;
+	r->mode = mode;
+	if (copies > 1) {
+		struct tr_thread *t = realloc(r->threads, (size_t)r->nbase *
+					      copies * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		r->threads = t;
+		for (unsigned c = 1; c < copies; c++)
+			for (unsigned i = 0; i < r->nbase; i++) {
+				t[c * r->nbase + i] = t[i];
+				t[c * r->nbase + i].copy = c;
+			}
+		r->nthreads = r->nbase * copies;
+	}
+	if (copies > 1 && mode == TR_COPY_PROCESS) {
+		struct tr_proc *p = realloc(r->procs, (size_t)r->npbase *
+					    copies * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		r->procs = p;
+		for (unsigned c = 1; c < copies; c++)
+			memcpy(&p[c * r->npbase], p, r->npbase * sizeof(*p));
+		for (unsigned i = r->nbase; i < r->nthreads; i++)
+			r->threads[i].pidx += r->threads[i].copy * r->npbase;
+		r->nprocs = r->npbase * copies;
+	}
 	for (unsigned i = 0; i < r->nthreads; i++)
 		r->threads[i].proc = &r->procs[r->threads[i].pidx];
+	if (copies == 1 || mode != TR_COPY_THREAD)
+		return 0;
+	for (unsigned c = 1; c < copies; c++)
+		for (unsigned i = 0; i < r->nbase; i++)
+			for (size_t j = 0; j < r->threads[i].n; j++) {
+				uint64_t a[2];
+				unsigned na = tr_op_addrs(&r->threads[i].ops[j], a);
+
+				for (unsigned x = 0; x < na; x++) {
+					if (!a[x] || fx_kmap_get(&r->remap, c,
+							a[x] / TR_CHUNK, 0) !=
+						     FX_KMAP_NONE)
+						continue;
+					if (fx_kmap_put(&r->remap, c,
+							a[x] / TR_CHUNK, 0,
+							nchunks++))
+						return -ENOMEM;
+				}
+			}
 	return 0;
+}
+
+/* tr_addr - @a as thread @t's copy sees it */
+static uint64_t tr_addr(const struct tr_run *r, const struct tr_thread *t,
+			uint64_t a)
+{
+	uint32_t idx;
+
+	if (!a || !t->copy || r->mode != TR_COPY_THREAD)
+		return a;
+	idx = fx_kmap_get(&r->remap, t->copy, a / TR_CHUNK, 0);
+	return TR_REMAP_BASE + (uint64_t)idx * TR_CHUNK + a % TR_CHUNK;
+}
+
+/* ---- holding a wake until the waits it released are queued ---- */
+
+static bool tr_deps_ready(const struct tr_run *r, const struct tr_thread *t,
+			  const struct tr_op *op)
+{
+	for (uint32_t i = 0; i < op->pre_n; i++) {
+		const struct tr_dep *d = &r->pre[op->pre_first + i];
+		const struct tr_thread *w =
+			&r->threads[t->copy * r->nbase + d->th];
+
+		/* a prior wake must have returned, a prior wait be queued */
+		if (w->next < d->op || (w->next == d->op &&
+					!(w->ops[d->op].wait && w->queued)))
+			return false;
+	}
+	for (uint32_t i = 0; i < op->after_n; i++) {
+		const struct tr_dep *d = &r->after[op->after_first + i];
+		const struct tr_thread *w =
+			&r->threads[t->copy * r->nbase + d->th];
+
+		if (w->next < d->op || (w->next == d->op && !w->queued))
+			return false;
+	}
+	for (uint32_t i = 0; i < op->dep_n; i++) {
+		const struct tr_dep *d = &r->deps[op->dep_first + i];
+		const struct tr_thread *w =
+			&r->threads[t->copy * r->nbase + d->th];
+
+		if (w->next < d->op || (w->next == d->op && !w->queued))
+			return false;
+	}
+	return true;
+}
+
+/* tr_recheck - unpark the held wakes whose waits are all queued now */
+static void tr_recheck(struct tr_run *r)
+{
+	for (unsigned i = 0; i < r->nheld; ) {
+		struct tr_thread *t = r->held[i];
+
+		if (tr_deps_ready(r, t, &t->ops[t->next])) {
+			r->held[i] = r->held[--r->nheld];
+			fx_des_thread_unpark(t->th);
+			continue;
+		}
+		i++;
+	}
+}
+
+static void tr_held_del(struct tr_run *r, const struct tr_thread *t)
+{
+	for (unsigned i = 0; i < r->nheld; i++)
+		if (r->held[i] == t) {
+			r->held[i] = r->held[--r->nheld];
+			return;
+		}
+}
+
+/* the engine's block hook: @th went to sleep in its traced wait */
+static void tr_on_block(struct fx_des_thread *th)
+{
+	struct tr_thread *t = th->priv;
+
+	if (!t->in_wait)
+		return;
+	t->queued = true;
+	if (t->run->nheld)
+		tr_recheck(t->run);
 }
 
 /* ---- the divergence accounting ---- */
@@ -557,25 +1039,26 @@ static void tr_issue(struct fx_des_thread *th, struct tr_thread *t,
 		     const struct tr_op *op, struct fx_des_act *act)
 {
 	uint64_t ut = op->val2;
+	uint64_t ua = tr_addr(t->run, t, op->uaddr);
 
 	if (op->kind == FX_TR_FUTEX_WAIT) {
-		fx_act_syscall(act, FX_SYS_FUTEX_WAIT, op->uaddr, op->val,
+		fx_act_syscall(act, FX_SYS_FUTEX_WAIT, ua, op->val,
 			       op->val3, op->op, tr_timeout(th, t, op),
 			       FX_CLOCK_MONOTONIC_ID);
 		return;
 	}
 	if (op->kind == FX_TR_FUTEX_WAKE) {
-		fx_act_syscall(act, FX_SYS_FUTEX_WAKE, op->uaddr, op->val3,
+		fx_act_syscall(act, FX_SYS_FUTEX_WAKE, ua, op->val3,
 			       op->val, op->op, 0, 0);
 		return;
 	}
 	if (op->wait)
 		ut = tr_timeout(th, t, op);
-	fx_act_futex(act, op->uaddr, (int)op->op, op->val, ut, op->uaddr2,
-		     op->val3);
+	fx_act_futex(act, ua, (int)op->op, op->val, ut,
+		     tr_addr(t->run, t, op->uaddr2), op->val3);
 }
 
-enum { TR_ST_NEXT, TR_ST_STORE, TR_ST_CALL, TR_ST_RET };
+enum { TR_ST_NEXT, TR_ST_HOLD, TR_ST_STORE, TR_ST_CALL, TR_ST_RET };
 
 static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 {
@@ -594,7 +1077,7 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 		cmd = op->op & FX_CMD_MASK;
 		switch (t->st) {
 		case TR_ST_NEXT:
-			t->st = TR_ST_STORE;
+			t->st = TR_ST_HOLD;
 			if (op->t_ns > t->prev_end) {
 				uint64_t ns = (uint64_t)((double)(op->t_ns -
 						t->prev_end) / r->speed);
@@ -605,27 +1088,50 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 				}
 			}
 			continue;
-		case TR_ST_STORE:
+		case TR_ST_HOLD:
+			if (t->held) {		/* back from the hold */
+				t->held = false;
+				tr_held_del(r, t);
+				if (th->ret == -ETIMEDOUT)
+					r->hold_timeouts++;
+				r->hold_ns += fx_des_now(th->des) -
+					      t->hold_start;
+			} else if (r->hold &&
+				   (op->dep_n || op->pre_n || op->after_n) &&
+				   !tr_deps_ready(r, t, op)) {
+				t->held = true;
+				t->hold_start = fx_des_now(th->des);
+				r->held[r->nheld++] = t;
+				r->holds++;
+				fx_act_park(act, r->hold_max_ns);
+				return;
+			}
+			t->st = TR_ST_STORE;
+			continue;
+		case TR_ST_STORE: {
+			uint64_t a[2];
+			unsigned na = tr_op_addrs(op, a);
+
 			t->st = TR_ST_CALL;
-			tr_map(th, op->uaddr);
-			if (op->kind == FX_TR_FUTEX &&
-			    (cmd == FX_OP_REQUEUE || cmd == FX_OP_CMP_REQUEUE ||
-			     cmd == FX_OP_WAKE_OP))
-				tr_map(th, op->uaddr2);
+			for (unsigned i = 0; i < na; i++)
+				tr_map(th, tr_addr(r, t, a[i]));
 			if (op->wait) {
-				fx_act_atomic(act, FX_UA_STORE, op->uaddr,
+				fx_act_atomic(act, FX_UA_STORE,
+					      tr_addr(r, t, op->uaddr),
 					      op->ret == -EAGAIN ? op->val + 1 :
 					      op->val, 0);
 				return;
 			}
 			if (op->kind == FX_TR_FUTEX &&
 			    cmd == FX_OP_CMP_REQUEUE) {
-				fx_act_atomic(act, FX_UA_STORE, op->uaddr,
+				fx_act_atomic(act, FX_UA_STORE,
+					      tr_addr(r, t, op->uaddr),
 					      op->ret == -EAGAIN ?
 					      op->val3 + 1 : op->val3, 0);
 				return;
 			}
 			continue;
+		}
 		case TR_ST_CALL:
 			t->st = TR_ST_RET;
 			t->in_wait = op->wait;
@@ -633,6 +1139,7 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 			return;
 		default:
 			t->in_wait = false;
+			t->queued = false;
 			if (op->wait)
 				tr_wait_done(r, t, op, th->ret);
 			fx_des_count_ops(th, 1);
@@ -641,6 +1148,8 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 				      end;
 			t->next++;
 			t->st = TR_ST_NEXT;
+			if (r->nheld)
+				tr_recheck(r);
 			continue;
 		}
 	}
@@ -661,7 +1170,22 @@ static int tr_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	if (errlen)
 		*err = 0;
 	r->speed = o->speed;
+	r->hold = !o->no_hold;
+	r->hold_max_ns = o->hold_max_ns;
+	r->slack_ns = o->slack_ns;
 	rc = tr_read(r, o->file, err, errlen);
+	if (!rc)
+		rc = tr_causality(r);
+	if (!rc)
+		rc = tr_prior(r);
+	if (!rc)
+		rc = tr_expand(r, o->copies, o->mode);
+	if (!rc) {
+		r->held = calloc(r->nthreads ? r->nthreads : 1,
+				 sizeof(*r->held));
+		if (!r->held)
+			rc = -ENOMEM;
+	}
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < r->nprocs; i++) {
@@ -685,6 +1209,8 @@ static int tr_setup(struct fx_des *des, void *opts, unsigned nthreads,
 			return errno ? -errno : -ENOMEM;
 		}
 		fx_des_thread_daemon(th);
+		fx_des_thread_on_block(th, tr_on_block);
+		t->th = th;
 	}
 	return 0;
 }
@@ -737,11 +1263,27 @@ static void tr_report(struct fx_des *des, void *opts, FILE *out)
 		     (double)r->cls[TR_EAGAIN_MISMATCH]);
 	fx_des_value(des, "div_not_reached", (double)r->cls[TR_NOT_REACHED]);
 	fx_des_value(des, "unreplayed", (double)r->unreplayed);
+	fx_des_value(des, "copies", (double)r->copies);
+	fx_des_value(des, "woken_waits", (double)(r->woken_waits * r->copies));
+	fx_des_value(des, "causal_links",
+		     (double)(r->caused_waits * r->copies));
+	fx_des_value(des, "holds", (double)r->holds);
+	fx_des_value(des, "hold_timeouts", (double)r->hold_timeouts);
+	fx_des_value(des, "hold_mean_ns", r->holds ? (double)r->hold_ns /
+		     (double)r->holds : 0);
 	if (o->silent)
 		return;
-	fprintf(out, "%s: %s: %u processes, %u threads, %" PRIu64 " calls (%" PRIu64 " not replayed), %.3f ms simulated\n",
-		TR_NAME, o->file, r->nprocs, r->nthreads, r->calls,
-		r->unreplayed, (double)fx_des_now(des) / 1e6);
+	fprintf(out, "%s: %s: %u processes, %u threads (%u %s cop%s), %" PRIu64 " calls (%" PRIu64 " not replayed), %.3f ms simulated\n",
+		TR_NAME, o->file, r->nprocs, r->nthreads, r->copies,
+		r->mode == TR_COPY_THREAD ? "thread" : "process",
+		r->copies == 1 ? "y" : "ies", r->calls * r->copies,
+		r->unreplayed * r->copies, (double)fx_des_now(des) / 1e6);
+	fprintf(out, "%s: causality: %" PRIu64 " traced waits woken, %" PRIu64 " with a recovered waker (%" PRIu64 " via a requeue); wakes held %" PRIu64 " times, %" PRIu64 " gave up after %.3f ms, mean hold %.3f us%s\n",
+		TR_NAME, r->woken_waits * r->copies,
+		r->caused_waits * r->copies, r->requeued * r->copies,
+		r->holds, r->hold_timeouts, (double)r->hold_max_ns / 1e6,
+		r->holds ? (double)r->hold_ns / (double)r->holds / 1e3 : 0.0,
+		r->hold ? "" : " (--no-hold: wakes not held)");
 	fprintf(out, "%s: %" PRIu64 " waits: %" PRIu64 " matched, %" PRIu64 " diverged: %" PRIu64 " not woken, %" PRIu64 " woken differently, %" PRIu64 " EAGAIN mismatch, %" PRIu64 " not reached\n",
 		TR_NAME, waits, r->cls[TR_MATCHED], div,
 		r->cls[TR_NOT_WOKEN], r->cls[TR_WOKEN_DIFF],
@@ -783,6 +1325,16 @@ const struct fx_workload fx_wl_trace = {
 	"  -f, --file FILE   the trace (text or binary, workloads/FORMAT.md)\n"
 	"      --speed X     divide the traced think times and start times\n"
 	"                    by X (default 1)\n"
+	"      --copies N    replay N copies of the trace (default 1)\n"
+	"      --copy-mode M process: each copy in processes of its own\n"
+	"                    (default); thread: the copies' threads share the\n"
+	"                    traced processes, each copy's futexes remapped\n"
+	"      --hold-max MS hold a wake at most MS ms of simulated time for\n"
+	"                    the calls it must follow in the trace (default\n"
+	"                    1000)\n"
+	"      --slack US    the trace's clock skew between threads: order\n"
+	"                    calls only when further apart (default 50)\n"
+	"      --no-hold     issue every call when reached, holding none\n"
 	"  -s, --silent      no summary lines\n",
 	.parse = tr_parse,
 	.setup = tr_setup,

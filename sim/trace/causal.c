@@ -38,6 +38,9 @@ struct cm {
 	uint32_t *wkey;			/* [nw] key of each wait */
 	struct fx_causal *out;
 	size_t dcap;
+	uint64_t slack;
+	uint32_t (*edge)[2];		/* (later, earlier) queue order */
+	size_t nedge, ecap;
 };
 
 static const struct fx_causal_wait *sort_w;
@@ -137,7 +140,7 @@ static int key_update(struct cm *c, struct ckey *k, uint64_t until,
 		if (act_push(k, c->order[k->cursor++]))
 			return -ENOMEM;
 	for (size_t i = 0; i < k->nact; i++)
-		if (c->w[k->act[i]].t_out >= from)
+		if (c->w[k->act[i]].t_out + c->slack >= from)
 			k->act[j++] = k->act[i];
 	k->nact = j;
 	return 0;
@@ -159,6 +162,35 @@ static int dep_push(struct cm *c, uint32_t wi, uint32_t wake)
 	o->deps[o->ndeps++] = wi;
 	o->waker[wi] = wake;
 	o->n[wake]++;
+	return 0;
+}
+
+static int edge_push(struct cm *c, uint32_t later, uint32_t earlier)
+{
+	if (c->nedge == c->ecap) {
+		size_t nc = c->ecap ? 2 * c->ecap : 256;
+		uint32_t (*p)[2] = realloc(c->edge, nc * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		c->edge = p;
+		c->ecap = nc;
+	}
+	c->edge[c->nedge][0] = later;
+	c->edge[c->nedge][1] = earlier;
+	c->nedge++;
+	return 0;
+}
+
+/* the waits still pending on @k queue after those wake @wake released */
+static int order_after(struct cm *c, const struct ckey *k, uint32_t wake)
+{
+	const struct fx_causal *o = c->out;
+
+	for (size_t i = 0; k && i < k->nact; i++)
+		for (uint32_t j = 0; j < o->n[wake]; j++)
+			if (edge_push(c, k->act[i], o->deps[o->first[wake] + j]))
+				return -ENOMEM;
 	return 0;
 }
 
@@ -243,30 +275,69 @@ static int one_wake(struct cm *c, uint32_t ki)
 		return rc;
 	switch (k->kind) {
 	case FX_CAUSAL_WAKE:
-		return ka ? release(c, ka, NULL, m, ki) : 0;
+		if (!ka)
+			return 0;
+		rc = release(c, ka, NULL, m, ki);
+		return rc ? rc : order_after(c, ka, ki);
 	case FX_CAUSAL_WAKE2:
 		if (!ka && !kb)
 			return 0;
-		if (!ka || ka == kb)
-			return release(c, kb ? kb : ka, NULL, m, ki);
-		return release(c, ka, kb, m, ki);
+		if (!ka || ka == kb) {
+			ka = kb ? kb : ka;
+			rc = release(c, ka, NULL, m, ki);
+			return rc ? rc : order_after(c, ka, ki);
+		}
+		rc = release(c, ka, kb, m, ki);
+		if (!rc)
+			rc = order_after(c, ka, ki);
+		return rc ? rc : order_after(c, kb, ki);
 	case FX_CAUSAL_REQUEUE:
 		if (!ka)
 			return 0;
 		if (m > k->nr_wake)
 			m = k->nr_wake;
-		if ((rc = release(c, ka, NULL, m, ki)))
+		if ((rc = release(c, ka, NULL, m, ki)) ||
+		    (rc = order_after(c, ka, ki)))
 			return rc;
 		return requeue(c, ka, kb, k->count - c->out->n[ki]);
 	}
 	return 0;
 }
 
+/* the queue-order edges, grouped by the later wait (CSR) */
+static int edges_out(struct cm *c, size_t nw)
+{
+	struct fx_causal *o = c->out;
+	uint32_t *pos;
+
+	o->qfirst = calloc(nw + 1, sizeof(uint32_t));
+	o->qn = calloc(nw ? nw : 1, sizeof(uint32_t));
+	o->qlist = malloc((c->nedge ? c->nedge : 1) * sizeof(uint32_t));
+	pos = calloc(nw + 1, sizeof(uint32_t));
+	if (!o->qfirst || !o->qn || !o->qlist || !pos) {
+		free(pos);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < c->nedge; i++)
+		o->qn[c->edge[i][0]]++;
+	for (size_t i = 0; i < nw; i++)
+		o->qfirst[i + 1] = o->qfirst[i] + o->qn[i];
+	for (size_t i = 0; i < c->nedge; i++) {
+		uint32_t v = c->edge[i][0];
+
+		o->qlist[o->qfirst[v] + pos[v]++] = c->edge[i][1];
+	}
+	o->nq = c->nedge;
+	free(pos);
+	return 0;
+}
+
 int fx_causal_match(const struct fx_causal_wait *w, size_t nw,
 		    const struct fx_causal_wake *k, size_t nk,
-		    struct fx_causal *out)
+		    uint64_t slack_ns, struct fx_causal *out)
 {
-	struct cm c = { .w = w, .k = k, .map = FX_KMAP_INIT, .out = out };
+	struct cm c = { .w = w, .k = k, .map = FX_KMAP_INIT, .out = out,
+			.slack = slack_ns };
 	uint32_t *worder = NULL;
 	int rc = -ENOMEM;
 
@@ -308,8 +379,9 @@ int fx_causal_match(const struct fx_causal_wait *w, size_t nw,
 	for (size_t i = 0; i < nk; i++)
 		if ((rc = one_wake(&c, worder[i])))
 			goto out;
-	rc = 0;
+	rc = edges_out(&c, nw);
 out:
+	free(c.edge);
 	for (size_t i = 0; i < c.nkeys; i++)
 		free(c.keys[i].act);
 	free(c.keys);
@@ -328,5 +400,130 @@ void fx_causal_free(struct fx_causal *c)
 	free(c->first);
 	free(c->n);
 	free(c->deps);
+	free(c->qfirst);
+	free(c->qn);
+	free(c->qlist);
 	memset(c, 0, sizeof(*c));
+}
+
+/* ---- the wakes a call must come after ---- */
+
+/*
+ * The sweep visits two points per wake (its entry, its return) and one
+ * per wait (its entry): point = event index * 2 + (1 for a return).
+ */
+static const struct fx_causal_ev *sort_ev;
+static const uint32_t *sort_evkey;
+static uint64_t sort_slack;
+
+/* a return counts @slack later: "before" must be by more than that */
+static uint64_t pt_time(uint32_t p)
+{
+	const struct fx_causal_ev *e = &sort_ev[p >> 1];
+
+	return (p & 1) ? e->t_out + sort_slack : e->t_in;
+}
+
+/* by futex, time, entries before returns at one time (a tie is no proof
+ * of order), then index */
+static int cmp_pt(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	uint64_t ta = pt_time(a), tb = pt_time(b);
+
+	if (sort_evkey[a >> 1] != sort_evkey[b >> 1])
+		return sort_evkey[a >> 1] < sort_evkey[b >> 1] ? -1 : 1;
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	if ((a & 1) != (b & 1))
+		return (a & 1) < (b & 1) ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+int fx_causal_prior(const struct fx_causal_ev *ev, size_t nev,
+		    uint64_t slack_ns, struct fx_causal_prior *out)
+{
+	struct fx_kmap map = FX_KMAP_INIT;
+	uint32_t *pts = NULL, *key = NULL, *last = NULL;
+	size_t cap = 0, nlast = 0, nkeys = 0, npts = 0;
+	int rc = -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	if (nev >= FX_CAUSAL_NONE / 2)
+		return -E2BIG;
+	out->first = calloc(nev ? nev : 1, sizeof(uint32_t));
+	out->n = calloc(nev ? nev : 1, sizeof(uint32_t));
+	pts = malloc((nev ? 2 * nev : 1) * sizeof(uint32_t));
+	key = malloc((nev ? nev : 1) * sizeof(uint32_t));
+	last = malloc((nev ? nev : 1) * sizeof(uint32_t));
+	if (!out->first || !out->n || !pts || !key || !last)
+		goto out;
+	for (size_t i = 0; i < nev; i++) {
+		uint32_t k = fx_kmap_get(&map, ev[i].space, ev[i].uaddr, 0);
+
+		if (k == FX_KMAP_NONE) {
+			k = (uint32_t)nkeys++;
+			if (fx_kmap_put(&map, ev[i].space, ev[i].uaddr, 0, k))
+				goto out;
+		}
+		key[i] = k;
+		pts[npts++] = (uint32_t)(2 * i);
+		if (ev[i].wake)
+			pts[npts++] = (uint32_t)(2 * i + 1);
+	}
+	sort_ev = ev;
+	sort_evkey = key;
+	sort_slack = slack_ns;
+	qsort(pts, npts, sizeof(uint32_t), cmp_pt);
+	/* last[]: per futex, the latest returned wake of each actor */
+	for (size_t i = 0; i < npts; i++) {
+		uint32_t e = pts[i] >> 1;
+		size_t j;
+
+		if (i && key[pts[i - 1] >> 1] != key[e])
+			nlast = 0;
+		if (pts[i] & 1) {
+			j = 0;
+			while (j < nlast && ev[last[j]].actor != ev[e].actor)
+				j++;
+			last[j] = e;
+			if (j == nlast)
+				nlast++;
+			continue;
+		}
+		out->first[e] = (uint32_t)out->nlist;
+		for (j = 0; j < nlast; j++) {
+			if (ev[last[j]].actor == ev[e].actor)
+				continue;
+			if (out->nlist == cap) {
+				size_t nc = cap ? 2 * cap : 256;
+				uint32_t *p = realloc(out->list,
+						      nc * sizeof(*p));
+
+				if (!p)
+					goto out;
+				out->list = p;
+				cap = nc;
+			}
+			out->list[out->nlist++] = last[j];
+			out->n[e]++;
+		}
+	}
+	rc = 0;
+out:
+	fx_kmap_free(&map);
+	free(pts);
+	free(key);
+	free(last);
+	if (rc)
+		fx_causal_prior_free(out);
+	return rc;
+}
+
+void fx_causal_prior_free(struct fx_causal_prior *p)
+{
+	free(p->first);
+	free(p->n);
+	free(p->list);
+	memset(p, 0, sizeof(*p));
 }

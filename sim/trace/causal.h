@@ -49,6 +49,14 @@ struct fx_causal {
 	uint32_t *deps;		/* wait indices, grouped by wake */
 	size_t ndeps;
 	uint64_t requeued;	/* waits a requeue moved */
+	/*
+	 * Queue order: a wait that was pending when a wake released others
+	 * of its futex must queue after them, or the kernel's FIFO would
+	 * wake it instead: wait i queues after qlist[qfirst[i] ..
+	 * qfirst[i] + qn[i]).
+	 */
+	uint32_t *qfirst, *qn, *qlist;
+	size_t nq;
 };
 
 /**
@@ -57,6 +65,9 @@ struct fx_causal {
  * @nw: their number
  * @k:  the wakes that returned more than 0, any order
  * @nk: their number
+ * @slack_ns: clock skew to allow: a wait counts as pending for a wake
+ *       that entered up to @slack_ns after the wait's traced return
+ *       (strace's times of different threads disagree by tens of us)
  * @out: filled; free with fx_causal_free()
  *
  * Deterministic: ties are broken by index.
@@ -64,8 +75,44 @@ struct fx_causal {
  */
 int fx_causal_match(const struct fx_causal_wait *w, size_t nw,
 		    const struct fx_causal_wake *k, size_t nk,
-		    struct fx_causal *out);
+		    uint64_t slack_ns, struct fx_causal *out);
 
 void fx_causal_free(struct fx_causal *c);
+
+/* a call on a futex for fx_causal_prior() */
+struct fx_causal_ev {
+	uint64_t t_in, t_out;		/* traced entry and return */
+	uint64_t space, uaddr;		/* the futex */
+	uint32_t actor;			/* the thread */
+	uint32_t wake;			/* nonzero: a wake, 0: a wait */
+};
+
+struct fx_causal_prior {
+	uint32_t *first, *n;	/* [nev]: a wait's prior wakes are
+				   list[first .. first + n) */
+	uint32_t *list;		/* event indices of wakes */
+	size_t nlist;
+};
+
+/**
+ * fx_causal_prior - the wakes each call must come after
+ * @ev:  waits and wakes, any order
+ * @nev: their number
+ * @slack_ns: clock skew to allow: "before" means by more than @slack_ns
+ * @out: filled; free with fx_causal_prior_free()
+ *
+ * For each call (wait or wake): of every other actor that woke the same
+ * futex with a wake that returned strictly before the call entered, that
+ * actor's last such wake (its earlier ones precede it in its own order),
+ * in the order the actors first woke the futex.  A replay that returns
+ * those wakes first keeps each futex's traced order of wakes before
+ * later calls: no wake meets a waiter that queued after it in the trace,
+ * and no wake overtakes an earlier one.
+ * Return: 0, -ENOMEM or -E2BIG.
+ */
+int fx_causal_prior(const struct fx_causal_ev *ev, size_t nev,
+		    uint64_t slack_ns, struct fx_causal_prior *out);
+
+void fx_causal_prior_free(struct fx_causal_prior *p);
 
 #endif /* FX_TRACE_CAUSAL_H */

@@ -45,7 +45,7 @@ static void test_overlap(void **state)
 	struct fx_causal c;
 
 	(void)state;
-	assert_int_equal(fx_causal_match(w, 3, k, 1, &c), 0);
+	assert_int_equal(fx_causal_match(w, 3, k, 1, 0, &c), 0);
 	assert_int_equal(c.waker[0], 0);
 	assert_int_equal(c.waker[1], N);	/* returned at 40 < 50 */
 	assert_int_equal(c.waker[2], N);	/* entered at 70 > 60 */
@@ -55,7 +55,8 @@ static void test_overlap(void **state)
 }
 
 /* two waiters: the first wake releases the one that returned sooner, the
- * second wake the other; a wake of another address or space nobody */
+ * second wake the other, which therefore queues after the first; a wake
+ * of another address or space releases nobody */
 static void test_soonest_first(void **state)
 {
 	struct fx_causal_wait w[] = { wt(0, 200, X), wt(10, 120, X) };
@@ -65,12 +66,17 @@ static void test_soonest_first(void **state)
 
 	(void)state;
 	k[3].space = 2;
-	assert_int_equal(fx_causal_match(w, 2, k, 4, &c), 0);
+	assert_int_equal(fx_causal_match(w, 2, k, 4, 0, &c), 0);
 	assert_int_equal(c.waker[1], 1);	/* wake at 100 -> returned 120 */
 	assert_int_equal(c.waker[0], 0);	/* wake at 150 -> the other */
 	assert_int_equal(c.n[2], 0);
 	assert_int_equal(c.n[3], 0);
 	assert_int_equal(c.ndeps, 2);
+	/* w0 was pending when w1 was released: it must queue after w1 */
+	assert_int_equal(c.qn[0], 1);
+	assert_int_equal(c.qlist[c.qfirst[0]], 1);
+	assert_int_equal(c.qn[1], 0);
+	assert_int_equal(c.nq, 1);
 	fx_causal_free(&c);
 }
 
@@ -84,7 +90,7 @@ static void test_count_and_ties(void **state)
 	struct fx_causal c;
 
 	(void)state;
-	assert_int_equal(fx_causal_match(w, 3, k, 2, &c), 0);
+	assert_int_equal(fx_causal_match(w, 3, k, 2, 0, &c), 0);
 	assert_int_equal(c.waker[0], 0);
 	assert_int_equal(c.waker[1], 0);
 	assert_int_equal(c.waker[2], 1);
@@ -111,7 +117,7 @@ static void test_requeue(void **state)
 	struct fx_causal c;
 
 	(void)state;
-	assert_int_equal(fx_causal_match(w, 3, k, 3, &c), 0);
+	assert_int_equal(fx_causal_match(w, 3, k, 3, 0, &c), 0);
 	assert_int_equal(c.waker[2], 0);
 	assert_int_equal(c.waker[1], 1);
 	assert_int_equal(c.waker[0], 2);
@@ -131,11 +137,54 @@ static void test_wake_op(void **state)
 	struct fx_causal c;
 
 	(void)state;
-	assert_int_equal(fx_causal_match(w, 3, k, 1, &c), 0);
+	assert_int_equal(fx_causal_match(w, 3, k, 1, 0, &c), 0);
 	assert_int_equal(c.waker[1], 0);	/* 90 */
 	assert_int_equal(c.waker[2], 0);	/* 95 */
 	assert_int_equal(c.waker[0], N);	/* 100: count used up */
 	fx_causal_free(&c);
+}
+
+/*
+ * Calls come after the other actors' last wakes of their futex that
+ * returned before they entered: actor 1's wait entering at 100 after
+ * actor 2's wake returning at 90 (its earlier one returning at 50 is
+ * implied) and actor 3's returning at 60; not after its own wake, nor a
+ * wake returning at 100 (a tie), nor one of another futex or space.  A
+ * wait at 10 comes after none; actor 3's wake entering at 55 after actor
+ * 2's first (returned at 50); actor 2's second wake, entering at 85,
+ * after actor 3's (60).
+ */
+static void test_prior(void **state)
+{
+	const struct fx_causal_ev ev[] = {
+		{ 100, 200, 1, X, 1, 0 },	/* 0: the wait */
+		{ 40, 50, 1, X, 2, 1 },		/* 1 */
+		{ 85, 90, 1, X, 2, 1 },		/* 2: actor 2's last */
+		{ 55, 60, 1, X, 3, 1 },		/* 3: actor 3's last */
+		{ 70, 80, 1, X, 1, 1 },		/* 4: the waiter's own */
+		{ 95, 100, 1, X, 4, 1 },	/* 5: a tie */
+		{ 60, 70, 1, Y, 5, 1 },		/* 6: another futex */
+		{ 60, 70, 2, X, 5, 1 },		/* 7: another space */
+		{ 10, 300, 1, X, 6, 0 },	/* 8: an early wait */
+	};
+	struct fx_causal_prior p;
+
+	(void)state;
+	assert_int_equal(fx_causal_prior(ev, 9, 0, &p), 0);
+	assert_int_equal(p.n[0], 2);
+	/* in the order the actors first woke the futex: 2 (at 50), 3 */
+	assert_int_equal(p.list[p.first[0]], 2);
+	assert_int_equal(p.list[p.first[0] + 1], 3);
+	assert_int_equal(p.n[8], 0);
+	assert_int_equal(p.n[1], 0);
+	assert_int_equal(p.n[3], 1);
+	assert_int_equal(p.list[p.first[3]], 1);
+	assert_int_equal(p.n[2], 2);			/* 3 (60), 1's own 80 */
+	assert_int_equal(p.list[p.first[2]], 3);
+	assert_int_equal(p.list[p.first[2] + 1], 4);
+	assert_int_equal(p.n[6], 0);
+	assert_int_equal(p.n[7], 0);
+	fx_causal_prior_free(&p);
 }
 
 static void test_empty(void **state)
@@ -143,7 +192,7 @@ static void test_empty(void **state)
 	struct fx_causal c;
 
 	(void)state;
-	assert_int_equal(fx_causal_match(NULL, 0, NULL, 0, &c), 0);
+	assert_int_equal(fx_causal_match(NULL, 0, NULL, 0, 0, &c), 0);
 	assert_int_equal(c.ndeps, 0);
 	fx_causal_free(&c);
 }
@@ -156,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_count_and_ties),
 		cmocka_unit_test(test_requeue),
 		cmocka_unit_test(test_wake_op),
+		cmocka_unit_test(test_prior),
 		cmocka_unit_test(test_empty),
 	};
 

@@ -11,7 +11,12 @@
  *                     reached after it, a traced timeout that the model's
  *                     wake cuts short, a traced blocked-forever wait, a
  *                     matching timeout and a matching -EAGAIN
+ *   race.fxt          a wake that entered as its waiter queued: lost
+ *                     when issued as reached (--no-hold), matched when
+ *                     held until the waiter it released is queued
  *   bad.fxt           a malformed record
+ *
+ * Copies (--copies, both modes) multiply every count exactly.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,6 +198,58 @@ static void test_missing_wake(void **state)
 	run_free(&w);
 }
 
+static void test_causality_hold(void **state)
+{
+	struct run w;
+
+	(void)state;
+	run(&w, "race.fxt", "--no-hold");
+	assert_true(val(&w, "waits") == 1);
+	assert_true(val(&w, "div_not_woken") == 1);
+	assert_true(val(&w, "holds") == 0);
+	assert_true(val(&w, "causal_links") == 1);
+	run_free(&w);
+
+	run(&w, "race.fxt", NULL);
+	assert_true(val(&w, "div_total") == 0);
+	assert_true(val(&w, "holds") == 1);
+	assert_true(val(&w, "hold_timeouts") == 0);
+	assert_true(val(&w, "hold_mean_ns") > 0);
+	assert_non_null(strstr(w.report, "1 traced waits woken, 1 with a recovered waker"));
+	run_free(&w);
+
+	/* a hold that gives up after 1 ns, counted as such */
+	run(&w, "race.fxt", "--hold-max 0.000001");
+	assert_true(val(&w, "holds") == 1);
+	assert_true(val(&w, "hold_timeouts") == 1);
+	run_free(&w);
+}
+
+static void test_copies(void **state)
+{
+	static const char *const modes[] = { "process", "thread" };
+	struct run w;
+	char opt[64];
+
+	(void)state;
+	for (unsigned m = 0; m < 2; m++) {
+		snprintf(opt, sizeof(opt), "--copies 3 --copy-mode %s",
+			 modes[m]);
+		run(&w, "ping.fxt", opt);
+		assert_int_equal(w.rc, 0);
+		assert_true(val(&w, "copies") == 3);
+		assert_true(val(&w, "waits") == 27);
+		assert_true(val(&w, "div_total") == 0);
+		assert_int_equal(fx_des_results(w.des)->wakeups, 24);
+		assert_int_equal(fx_des_nthreads(w.des), 6);
+		assert_non_null(strstr(w.report, m ? "(3 thread copies)" :
+						   "(3 process copies)"));
+		assert_non_null(strstr(w.report, m ? "1 processes, 6 threads" :
+						   "3 processes, 6 threads"));
+		run_free(&w);
+	}
+}
+
 static void test_bad_input(void **state)
 {
 	struct fx_des_config cfg = { 0 };
@@ -214,6 +271,18 @@ static void test_bad_input(void **state)
 	assert_int_equal(parse(&w, "ping.fxt", "-x", err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "'-x'"));
+	assert_int_equal(parse(&w, "ping.fxt", "--copies 0", err,
+			       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--copies '0'"));
+	assert_int_equal(parse(&w, "ping.fxt", "--copy-mode fork", err,
+			       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "process or thread"));
+	assert_int_equal(parse(&w, "ping.fxt", "--hold-max -1", err,
+			       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--hold-max"));
+	assert_int_equal(parse(&w, "ping.fxt", "--slack x", err,
+			       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--slack"));
 	{
 		char a0[] = "trace", a1[] = "-s";
 		char *argv[] = { a0, a1 };
@@ -242,6 +311,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ping_matched),
 		cmocka_unit_test(test_missing_wake),
+		cmocka_unit_test(test_causality_hold),
+		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_bad_input),
 	};
 

@@ -42,6 +42,7 @@
 #define TR_CHUNK	(2ull << 20)	/* lazy mappings: 2 MiB, aligned */
 #define TR_PAGE		4096ull
 #define TR_REMAP_BASE	0x100000000000ull	/* copies' chunks (thread mode) */
+#define TR_SHARED_SPACE	(1ull << 63)	/* causality: shared futexes' space */
 #define TR_HOLD_MAX_NS	1000000000ull	/* default --hold-max: 1 s */
 #define TR_SLACK_NS	50000ull	/* default --slack: 50 us */
 
@@ -152,6 +153,8 @@ struct tr_run {
 	unsigned nheld;
 	uint64_t records, calls, unreplayed;
 	uint64_t woken_waits, caused_waits, requeued;
+	uint64_t shared_chunks, shared_failed;	/* 2 MiB chunks of shared
+						   futexes mapped shared */
 	uint64_t holds, hold_timeouts, hold_ns;
 	uint64_t cls[TR_NCLASS];
 	uint64_t matrix[TR_NOUT][TR_NOUT];	/* [traced][model] */
@@ -548,6 +551,23 @@ static int tr_read(struct tr_run *r, const char *file, char *err,
 
 /* ---- causality: which traced wake released which wait ---- */
 
+/* tr_shared - @op names shared futexes (no PRIVATE flag) */
+static bool tr_shared(const struct tr_op *op)
+{
+	if (op->kind == FX_TR_FUTEX)
+		return !(op->op & FX_PRIVATE_FLAG);
+	return !(op->op & FX2_PRIVATE);
+}
+
+/* tr_space - the causality space of @op: its process, or all processes
+ * for a shared futex (they meet at the same address, see tr_share()) */
+static uint64_t tr_space(const struct tr_run *r, const struct tr_thread *t,
+			 const struct tr_op *op)
+{
+	return tr_shared(op) && r->nprocs > 1 ? TR_SHARED_SPACE :
+	       r->procs[t->pidx].pid;
+}
+
 static bool tr_wake_kind(const struct tr_op *op, enum fx_causal_kind *kind)
 {
 	if (op->kind == FX_TR_FUTEX_WAKE) {
@@ -603,10 +623,10 @@ static int tr_causality(struct tr_run *r)
 	nw = nk = 0;
 	for (unsigned i = 0; i < r->nthreads; i++) {
 		const struct tr_thread *t = &r->threads[i];
-		uint64_t space = r->procs[t->pidx].pid;
 
 		for (size_t j = 0; j < t->n; j++) {
 			const struct tr_op *op = &t->ops[j];
+			uint64_t space = tr_space(r, t, op);
 
 			if (op->wait && op->ret == 0) {
 				w[nw] = (struct fx_causal_wait){
@@ -704,11 +724,11 @@ static int tr_prior(struct tr_run *r)
 	n = 0;
 	for (unsigned i = 0; i < r->nthreads; i++) {
 		const struct tr_thread *t = &r->threads[i];
-		uint64_t space = r->procs[t->pidx].pid;
 
 		for (size_t j = 0; j < t->n; j++) {
 			const struct tr_op *op = &t->ops[j];
 			struct tr_dep d = { i, (uint32_t)j };
+			uint64_t space = tr_space(r, t, op);
 
 			uint64_t end = op->t_ns + op->dur_ns;
 
@@ -848,6 +868,80 @@ static uint64_t tr_addr(const struct tr_run *r, const struct tr_thread *t,
 		return a;
 	idx = fx_kmap_get(&r->remap, t->copy, a / TR_CHUNK, 0);
 	return TR_REMAP_BASE + (uint64_t)idx * TR_CHUNK + a % TR_CHUNK;
+}
+
+/*
+ * tr_share - map the 2 MiB chunks that hold shared futexes as shared
+ * memory in every process of a copy (all processes, in thread mode), so
+ * that the processes of a traced program that fork()ed its shared
+ * memory meet on the same futexes.  Only addresses equal in every
+ * process are modelled; a chunk that cannot be mapped (it overlaps
+ * memory the engine owns) stays private per process and is counted.
+ */
+static int tr_share(struct tr_run *r)
+{
+	struct fx_kmap seen = FX_KMAP_INIT;
+	struct fx_des_proc **grp;
+	uint64_t *chunk = NULL;
+	size_t n = 0, cap = 0;
+	unsigned ngroups = r->mode == TR_COPY_PROCESS ? r->copies : 1;
+	int rc = 0;
+
+	if (r->npbase < 2)
+		return 0;
+	for (unsigned i = 0; i < r->nbase && !rc; i++)
+		for (size_t j = 0; j < r->threads[i].n && !rc; j++) {
+			const struct tr_op *op = &r->threads[i].ops[j];
+			uint64_t a[2];
+			unsigned na = tr_op_addrs(op, a);
+
+			if (!tr_shared(op))
+				continue;
+			for (unsigned x = 0; x < na && !rc; x++) {
+				uint64_t c = a[x] / TR_CHUNK;
+
+				if (!a[x] || fx_kmap_get(&seen, c, 0, 0) !=
+					     FX_KMAP_NONE)
+					continue;
+				if (n == cap) {
+					size_t nc = cap ? 2 * cap : 16;
+					uint64_t *p = realloc(chunk,
+							      nc * sizeof(*p));
+
+					if (!p) {
+						rc = -ENOMEM;
+						break;
+					}
+					chunk = p;
+					cap = nc;
+				}
+				chunk[n++] = c;
+				rc = fx_kmap_put(&seen, c, 0, 0, 1);
+			}
+		}
+	fx_kmap_free(&seen);
+	grp = malloc(r->npbase * sizeof(*grp));
+	if (!grp)
+		rc = -ENOMEM;
+	for (unsigned g = 0; g < ngroups && !rc; g++) {
+		for (unsigned p = 0; p < r->npbase; p++)
+			grp[p] = r->procs[g * r->npbase + p].p;
+		for (unsigned c = 0; c < (ngroups > 1 ? 1 : r->copies); c++)
+			for (size_t i = 0; i < n; i++) {
+				struct tr_thread fake = { .copy = c };
+				uint64_t at = tr_addr(r, &fake,
+						      chunk[i] * TR_CHUNK);
+
+				if (fx_des_map_shared(grp, r->npbase, at,
+						      TR_CHUNK))
+					r->shared_failed++;
+				else
+					r->shared_chunks++;
+			}
+	}
+	free(grp);
+	free(chunk);
+	return rc;
 }
 
 /* ---- holding a wake until the waits it released are queued ---- */
@@ -1193,6 +1287,9 @@ static int tr_setup(struct fx_des *des, void *opts, unsigned nthreads,
 		if (!r->procs[i].p)
 			return -errno;
 	}
+	rc = tr_share(r);
+	if (rc)
+		return rc;
 	for (unsigned i = 0; i < r->nthreads; i++) {
 		struct tr_thread *t = &r->threads[i];
 		struct fx_des_thread *th;
@@ -1284,6 +1381,9 @@ static void tr_report(struct fx_des *des, void *opts, FILE *out)
 		r->holds, r->hold_timeouts, (double)r->hold_max_ns / 1e6,
 		r->holds ? (double)r->hold_ns / (double)r->holds / 1e3 : 0.0,
 		r->hold ? "" : " (--no-hold: wakes not held)");
+	if (r->shared_chunks || r->shared_failed)
+		fprintf(out, "%s: shared futexes: %" PRIu64 " 2 MiB chunks mapped shared across the %u processes of each copy, %" PRIu64 " left private (they overlap the engine's own memory)\n",
+			TR_NAME, r->shared_chunks, r->npbase, r->shared_failed);
 	fprintf(out, "%s: %" PRIu64 " waits: %" PRIu64 " matched, %" PRIu64 " diverged: %" PRIu64 " not woken, %" PRIu64 " woken differently, %" PRIu64 " EAGAIN mismatch, %" PRIu64 " not reached\n",
 		TR_NAME, waits, r->cls[TR_MATCHED], div,
 		r->cls[TR_NOT_WOKEN], r->cls[TR_WOKEN_DIFF],

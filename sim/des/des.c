@@ -228,11 +228,29 @@ uint64_t fx_des_alloc(struct fx_des_proc *p, uint64_t size, uint64_t align)
 	return a;
 }
 
+int fx_des_map_shared(struct fx_des_proc **procs, unsigned nprocs,
+		      uint64_t addr, uint64_t len)
+{
+	if (!nprocs || !len || (addr | len) & 4095)
+		return -EINVAL;
+	if (fx_mmap(fx_task_mm(procs[0]->leader), addr, len,
+		    FX_PROT_READ | FX_PROT_WRITE, FX_MAP_SHARED | FX_MAP_ANON,
+		    NULL, 0))
+		return -ENOMEM;
+	for (unsigned i = 1; i < nprocs; i++)
+		if (fx_mmap_share(fx_task_mm(procs[i]->leader), addr,
+				  fx_task_mm(procs[0]->leader), addr, len,
+				  FX_PROT_READ | FX_PROT_WRITE))
+			return -ENOMEM;
+	return 0;
+}
+
 uint64_t fx_des_alloc_shared(struct fx_des_proc **procs, unsigned nprocs,
 			     uint64_t size)
 {
 	struct fx_des *des;
 	uint64_t addr, len = (size + 4095) & ~4095ull;
+	int rc;
 
 	if (!nprocs || !size) {
 		errno = EINVAL;
@@ -240,19 +258,11 @@ uint64_t fx_des_alloc_shared(struct fx_des_proc **procs, unsigned nprocs,
 	}
 	des = procs[0]->des;
 	addr = des->shared_brk;
-	if (fx_mmap(fx_task_mm(procs[0]->leader), addr, len,
-		    FX_PROT_READ | FX_PROT_WRITE, FX_MAP_SHARED | FX_MAP_ANON,
-		    NULL, 0)) {
-		errno = ENOMEM;
+	rc = fx_des_map_shared(procs, nprocs, addr, len);
+	if (rc) {
+		errno = -rc;
 		return 0;
 	}
-	for (unsigned i = 1; i < nprocs; i++)
-		if (fx_mmap_share(fx_task_mm(procs[i]->leader), addr,
-				  fx_task_mm(procs[0]->leader), addr, len,
-				  FX_PROT_READ | FX_PROT_WRITE)) {
-			errno = ENOMEM;
-			return 0;
-		}
 	des->shared_brk = addr + len + 4096;	/* a guard page apart */
 	return addr;
 }

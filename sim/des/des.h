@@ -220,6 +220,16 @@ uint64_t fx_des_alloc_shared(struct fx_des_proc **procs, unsigned nprocs,
 			     uint64_t size);
 
 /* fx_des_proc_pid - the process's pid */
+/**
+ * fx_des_map_shared - map [@addr, @addr + @len) as one shared anonymous
+ * object in every process of @procs (page-aligned; the range must be
+ * free in each), as memory a fork() shared does
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int fx_des_map_shared(struct fx_des_proc **procs, unsigned nprocs,
+		      uint64_t addr, uint64_t len);
+
 int fx_des_proc_pid(const struct fx_des_proc *p);
 
 #define FX_DES_ANY_CPU	(-1)

@@ -14,6 +14,8 @@
  *   race.fxt          a wake that entered as its waiter queued: lost
  *                     when issued as reached (--no-hold), matched when
  *                     held until the waiter it released is queued
+ *   shared.fxt        two processes: a shared futex at one address
+ *                     meets, private futexes at one address do not
  *   bad.fxt           a malformed record
  *
  * Copies (--copies, both modes) multiply every count exactly.
@@ -225,6 +227,20 @@ static void test_causality_hold(void **state)
 	run_free(&w);
 }
 
+static void test_shared(void **state)
+{
+	struct run w;
+
+	(void)state;
+	run(&w, "shared.fxt", NULL);
+	assert_int_equal(w.rc, 0);
+	assert_true(val(&w, "waits") == 2);
+	assert_true(val(&w, "div_total") == 0);
+	assert_true(val(&w, "causal_links") == 1);
+	assert_non_null(strstr(w.report, "1 2 MiB chunks mapped shared across the 2 processes"));
+	run_free(&w);
+}
+
 static void test_copies(void **state)
 {
 	static const char *const modes[] = { "process", "thread" };
@@ -312,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_ping_matched),
 		cmocka_unit_test(test_missing_wake),
 		cmocka_unit_test(test_causality_hold),
+		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_bad_input),
 	};

@@ -78,6 +78,26 @@ has "$tmp/lm/latency-matrix-numa2-busy.svg" 'node distances present: 10 (10 pair
 FX_PLOT_LAT=p99 sh $plot latency-matrix $fix/bench.csv "$tmp/lm99" >/dev/null 2>"$tmp/err" ||
 	{ echo "FAIL: FX_PLOT_LAT=p99 latency-matrix: $(cat "$tmp/err")"; fail=1; }
 has "$tmp/lm99/latency-matrix-numa2-idle.svg" 'lat_p99_ns' "FX_PLOT_LAT=p99 did not plot lat_p99_ns"
+# node pairs: from host.txt beside bench.csv (CPUs 0-3 node 0, 4-7 node 1),
+# or from waker_node=/wakee_node= params
+mkdir -p "$tmp/nodes"
+cp $fix/bench.csv "$tmp/nodes/bench.csv"
+printf 'Host:                 numa2\nNUMA node(s):         2\nNUMA node0 CPU(s):     0-3\nNUMA node1 CPU(s):     4 5 6 7\n' >"$tmp/nodes/host.txt"
+sh $plot latency-matrix "$tmp/nodes/bench.csv" "$tmp/nodes/f" >/dev/null 2>"$tmp/err" ||
+	{ echo "FAIL: latency-matrix with host.txt: $(cat "$tmp/err")"; fail=1; }
+expect_figs "$tmp/nodes/f" latency-matrix-numa2-idle latency-matrix-numa2-busy \
+	latency-nodes-numa2-idle latency-nodes-numa2-busy
+f=$tmp/nodes/f/latency-nodes-numa2-idle.svg
+has "$f" 'target idle: waker node x wakee node' "latency-nodes: title"
+has "$f" "mean of the 28 measured CPU pairs' p50 per node pair" "latency-nodes: the pairs are not counted"
+has "$f" '6 pairs' "latency-nodes: no pair count on a cell"
+has "$f" 'mean p50 wake-up latency (ns)' "latency-nodes: colour scale label"
+awk -F, '$7 == "wake_latency" { split($8, P, ";"); w = P[1]; e = P[2]; sub(/waker=/, "", w); sub(/wakee=/, "", e);
+	$8 = $8 ";waker_node=" (w >= 4) ";wakee_node=" (e >= 4) } { print }' OFS=, $fix/bench.csv >"$tmp/params.csv"
+sh $plot latency-matrix "$tmp/params.csv" "$tmp/params" >/dev/null 2>"$tmp/err" ||
+	{ echo "FAIL: latency-matrix with node params: $(cat "$tmp/err")"; fail=1; }
+cmp -s "$tmp/params/latency-nodes-numa2-busy.svg" "$tmp/nodes/f/latency-nodes-numa2-busy.svg" ||
+	{ echo "FAIL: latency-nodes from params differs from the one of host.txt"; fail=1; }
 
 sh $plot validation $fix/validation.csv "$tmp/val" >/dev/null 2>"$tmp/err" ||
 	{ echo "FAIL: validation on $fix/validation.csv: $(cat "$tmp/err")"; fail=1; }

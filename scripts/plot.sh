@@ -43,6 +43,10 @@
 #               latency-matrix-HOST-TARGET   heatmap of wake_latency
 #                   lat_p50_ns (FX_PLOT_LAT=p99 picks another), waker
 #                   CPU x wakee CPU; cells without a row blank
+#               latency-nodes-HOST-TARGET    the same by waker node x
+#                   wakee node (mean over the CPU pairs), when the CPUs'
+#                   nodes are known (waker_node=/wakee_node= params, or
+#                   host.txt beside bench.csv) and span two nodes or more
 #   validation  CSV of "futexsim validate --out FILE.csv".  Per kind
 #             (throughput: the ratio rows; latency: the lat_* rows):
 #               validation-KIND   measured against predicted, one point
@@ -57,10 +61,33 @@
 #                   trace, one bar per layout x hasher (x slots)
 #   trace-occupancy  JSON of "futexsim trace stats --json".  Per trace:
 #               trace-waiters-NAME   threads blocked in a wait over time,
-#                   mean and max of each of the 20 time buckets (replay
-#                   has no per-bucket occupancy series over time); NAME is
+#                   mean and max of each of the 20 time buckets (the
+#                   trace's own; replay-series has the buckets); NAME is
 #                   the file name without .json and .stats
-# OUTDIR defaults to the input's directory.
+#   replay-rate  CSV of "futexsim trace replay --out FILE.csv" (a sweep's
+#             replay.csv) over several --slots.  Per trace and layout:
+#               replay-rate-TRACE-LAYOUT     op collision rate against
+#                   table size (log2 x), one line per hasher; slots=0
+#                   (the kernel's own size) a dashed horizontal line
+#   replay-occupancy  the same CSV.  Per trace:
+#               replay-occ-TRACE   keys per non-empty bucket of the queued
+#                   waiters, one bar per layout x size x hasher, the
+#                   ideal random hash a black line over each bar
+#   replay-series  CSV of "futexsim trace replay --series FILE.csv".  Per
+#             trace:
+#               replay-series-TRACE   waiters queued, non-empty buckets
+#                   and the longest chain over trace time (three panels),
+#                   one line per hasher x layout (x slots, x copies)
+#   wake-nodes  the JSON sidecar of "futexsim run" (its wake_nodes).  Per
+#             workload, topology, layout, hasher and threads:
+#               wake-nodes-WORKLOAD-TOPO-LAYOUT-HASHER-tTHREADS   heatmap
+#                   of the wake-up latency p50 (FX_PLOT_LAT=p99 or mean),
+#                   waker node x wakee node; the seeds merged
+# OUTDIR defaults to the input's directory.  Environment:
+#   FX_PLOT_FORMATS   "png svg" (default), "svg" or "png": what to write
+#   FX_PLOT_CAPTIONS  a file: each figure's base name and title (its
+#                   caption: the configuration) are appended to it, one
+#                   "BASE<TAB>TITLE" line a figure, "\n" between lines
 set -eu
 
 usage() {
@@ -85,6 +112,14 @@ kinds:
                *.replay.csv)
   trace-occupancy  threads blocked in a wait over time (mean and max of
                20 buckets) from "futexsim trace stats --json"
+  replay-rate  collision rate vs table size per trace x layout, one line
+               per hasher, from "futexsim trace replay --out" CSV
+  replay-occupancy  keys per non-empty bucket vs an ideal random hash per
+               trace, from "futexsim trace replay --out" CSV
+  replay-series  waiters, non-empty buckets and longest chain over time
+               per trace, from "futexsim trace replay --series" CSV
+  wake-nodes   simulated wake-up latency heatmaps, waker node x wakee
+               node, from the JSON sidecar of "futexsim run"
 EOF
 	exit 2
 }
@@ -130,6 +165,7 @@ csv=$2
 case $kind in
 collide|latency-cdf|throughput|lockwait|slots|latency-matrix|validation) ;;
 trace-collisions|trace-occupancy) ;;
+replay-rate|replay-occupancy|replay-series|wake-nodes) ;;
 -h|--help|help) usage ;;
 *) echo "plot.sh: unknown kind '$kind'" >&2; usage ;;
 esac
@@ -144,6 +180,14 @@ if gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo; then
 else
 	png_term='png size 1000,650'
 fi
+formats=${FX_PLOT_FORMATS:-png svg}
+for f in $formats; do
+	case $f in
+	png|svg) ;;
+	*) die "FX_PLOT_FORMATS=$formats: expected png, svg or both" ;;
+	esac
+done
+[ -n "$formats" ] || die "FX_PLOT_FORMATS is empty: expected png, svg or both"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fxplot.XXXXXX") || die "mktemp failed"
 partial=
 trap 'rm -rf "$work"; [ -z "$partial" ] || rm -f "$partial"' EXIT
@@ -152,8 +196,15 @@ trap 'exit 130' INT TERM
 # render BASE - run $work/BASE.gp once per output format; each figure is
 # drawn under a temporary name in $outdir and renamed when gnuplot is done
 render() {
-	for fmt in png svg; do
-		if [ "$fmt" = png ]; then term=$png_term; else term='svg size 1000,650 dynamic'; fi
+	if [ -n "${FX_PLOT_CAPTIONS:-}" ]; then
+		cap=$(sed -n 's/^set \(multiplot .*\)\{0,1\}title "\(.*\)" noenhanced$/\2/p' "$work/$1.gp" | sed -n 1p)
+		printf '%s\t%s\n' "$1" "$cap" >>"$FX_PLOT_CAPTIONS" ||
+			die "cannot write $FX_PLOT_CAPTIONS"
+	fi
+	for fmt in $formats; do
+		sz=1000,650
+		[ ! -f "$work/$1.size" ] || sz=$(cat "$work/$1.size")
+		if [ "$fmt" = png ]; then term=$(printf %s "$png_term" | sed "s/size 1000,650/size $sz/"); else term="svg size $sz dynamic"; fi
 		partial="$outdir/.$1.$fmt.tmp.$$"
 		{ printf 'set terminal %s\nset output "%s"\n' "$term" "$partial"
 		  cat "$work/$1.gp"; printf 'unset output\n'; } | gnuplot ||
@@ -600,7 +651,7 @@ plot_throughput() {
 			}
 			close(dat)
 			wo = XDIFF[g, 3] || R[r, "wopts"] == "" ? "" : " " R[r, "wopts"]
-			printf "set title \"Throughput vs threads\\n%s%s on %s (%s: %s CPUs, %s nodes)%s\" noenhanced\n", gpstr(R[r, "workload"]), gpstr(wo), gpstr(R[r, "topology"]), gpstr(R[r, "topo_label"]), R[r, "cpus"], R[r, "nodes"], (reps[g] > 1 ? sprintf("\\nmean of up to %d seeds, bars min..max", reps[g]) : "") > gp
+			printf "set title \"Throughput vs threads\\n%s%s on %s (%s: %s CPUs, %s nodes)%s%s\" noenhanced\n", gpstr(R[r, "workload"]), gpstr(wo), gpstr(R[r, "topology"]), gpstr(R[r, "topo_label"]), R[r, "cpus"], R[r, "nodes"], (XDIFF[g, 5] || R[r, "profile"] == "" ? "" : ", cost profile " gpstr(R[r, "profile"])), (reps[g] > 1 ? sprintf("\\nmean of up to %d seeds, bars min..max", reps[g]) : "") > gp
 			printf "set xlabel \"threads\"\nset ylabel \"throughput (workload ops per simulated second)\"\n" > gp
 			if (thi[g] >= 8 * tlo[g])
 				printf "set logscale x 2\n" > gp
@@ -683,7 +734,7 @@ plot_lockwait() {
 			}
 			close(dat)
 			wo = XDIFF[g, 4] || R[r, "wopts"] == "" ? "" : " " R[r, "wopts"]
-			printf "set title \"Bucket-lock wait per futex op: own key vs foreign keys (false contention)\\n%s%s on %s (%s: %s CPUs, %s nodes)%s\" noenhanced\n", gpstr(R[r, "workload"]), gpstr(wo), gpstr(R[r, "topology"]), gpstr(R[r, "topo_label"]), R[r, "cpus"], R[r, "nodes"], (reps[g] > 1 ? sprintf("; mean of up to %d seeds", reps[g]) : "") > gp
+			printf "set title \"Bucket-lock wait per futex op: own key vs foreign keys (false contention)\\n%s%s on %s (%s: %s CPUs, %s nodes)%s%s\" noenhanced\n", gpstr(R[r, "workload"]), gpstr(wo), gpstr(R[r, "topology"]), gpstr(R[r, "topo_label"]), R[r, "cpus"], R[r, "nodes"], (XDIFF[g, 6] || R[r, "profile"] == "" ? "" : ", cost profile " gpstr(R[r, "profile"])), (reps[g] > 1 ? sprintf("; mean of up to %d seeds", reps[g]) : "") > gp
 			printf "set xlabel \"layout / hasher / threads\"\nset ylabel \"lock wait per futex op (ns)\"\n" > gp
 			printf "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\nset boxwidth 0.7\n" > gp
 			printf "set xtics rotate by -35 noenhanced\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\nset grid ytics\nset key outside right top noenhanced\n" > gp
@@ -813,7 +864,7 @@ plot_latency_cdf() {
 			}
 			close(dat)
 			wo = XDIFF[g, 3] || JV[pre ".wopts"] == "" ? "" : " " JV[pre ".wopts"]
-			printf "set title \"Wake-up latency CDF (waker syscall entry to wakee in user space)\\n%s%s on %s, %s threads\" noenhanced\n", gpstr(JV[pre ".workload"]), gpstr(wo), gpstr(JV[pre ".topology"]), JV[pre ".threads"] > gp
+			printf "set title \"Wake-up latency CDF (waker syscall entry to wakee in user space)\\n%s%s on %s, %s threads%s\" noenhanced\n", gpstr(JV[pre ".workload"]), gpstr(wo), gpstr(JV[pre ".topology"]), JV[pre ".threads"], (JV[".profile"] == "" ? "" : ", cost profile " gpstr(JV[".profile"])) > gp
 			printf "set xlabel \"wake-up latency (ns, log scale)\"\nset ylabel \"fraction of wake-ups <= x\"\n" > gp
 			xa = xmin / 1.5; xb = xmax * 1.5
 			printf "set logscale x 10\nset xrange [%g:%g]\nset yrange [0:1.02]\nset ytics 0.1\n", xa, xb > gp
@@ -1078,7 +1129,10 @@ plot_latency_matrix() {
 	p[0-9]*) ;;
 	*) die "FX_PLOT_LAT=$pct: expected a percentile such as p50, p90, p99" ;;
 	esac
-	awk -v src="$csv" -v dir="$work" -v BENCH_COLS="$BENCH_COLS" -v pct="$pct" "$AWK_LIB$AWK_BENCH"'
+	# the CPUs' nodes, for the node-pair figures: host.txt of the same run
+	hostf=$(dirname "$csv")/host.txt
+	[ -f "$hostf" ] || hostf=
+	awk -v src="$csv" -v dir="$work" -v BENCH_COLS="$BENCH_COLS" -v pct="$pct" -v hostf="$hostf" "$AWK_LIB$AWK_BENCH"'
 	{ bench_line($0) }
 	END {
 		bench_end()
@@ -1113,6 +1167,8 @@ plot_latency_matrix() {
 				continue
 			}
 			CV[c] = v
+			if ((r, "waker_node") in PH) PNODE[h, wx] = PV[r, "waker_node"]
+			if ((r, "wakee_node") in PH) PNODE[h, wy] = PV[r, "wakee_node"]
 			C[g, ++nc[g]] = wx SUBSEP wy
 			dk = d == "" ? "?" : d
 			if (!((g, dk) in DC)) DL[g, ++nd[g]] = dk
@@ -1205,6 +1261,87 @@ plot_latency_matrix() {
 			if (lab && nlab[0])
 				plot = plot sprintf(", \\\n     \"%s.0\" using 1:2:3 with labels tc rgb \"black\" font \",%d\" notitle", dat, fs)
 			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+		# node pairs: when the node of each CPU is known (waker_node= and
+		# wakee_node= params, or host.txt beside bench.csv for its
+		# host) and the measured pairs span two nodes or more
+		if (hostf != "") {
+			hh = ""
+			while ((getline s < hostf) > 0) {
+				if (s ~ /^Host:/) { hh = s; sub(/^Host:[ \t]*/, "", hh) }
+				if (s !~ /^NUMA node[0-9]+ CPU\(s\):/)
+					continue
+				nd0 = s; sub(/^NUMA node/, "", nd0); sub(/ .*/, "", nd0)
+				cl = s; sub(/^[^:]*:[ \t]*/, "", cl)
+				nn = split(cl, CL, /[ ,]+/)
+				for (i = 1; i <= nn; i++) {
+					if (CL[i] ~ /^[0-9]+-[0-9]+$/) {
+						split(CL[i], AB, "-")
+						for (j = AB[1] + 0; j <= AB[2] + 0; j++) HNODE[j] = nd0 + 0
+					} else if (CL[i] ~ /^[0-9]+$/)
+						HNODE[CL[i] + 0] = nd0 + 0
+				}
+			}
+			close(hostf)
+		}
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; r = GR[g]; h = GH[g]
+			split(g, gg, SUBSEP)
+			delete NV; delete NC; nnode = 0; delete NSEEN; unk = 0
+			for (i = 1; i <= nc[g]; i++) {
+				split(C[g, i], cc, SUBSEP)
+				a = ((h, cc[1]) in PNODE) ? PNODE[h, cc[1]] : (hh == R[r, "host"] && (cc[1] + 0) in HNODE) ? HNODE[cc[1] + 0] : ""
+				b = ((h, cc[2]) in PNODE) ? PNODE[h, cc[2]] : (hh == R[r, "host"] && (cc[2] + 0) in HNODE) ? HNODE[cc[2] + 0] : ""
+				if (a == "" || b == "") { unk++; continue }
+				NV[a, b] += CV[g SUBSEP cc[1] SUBSEP cc[2]]
+				NC[a, b]++
+				if (!(a in NSEEN)) { NSEEN[a] = 1; NL[++nnode] = a }
+				if (!(b in NSEEN)) { NSEEN[b] = 1; NL[++nnode] = b }
+			}
+			if (nnode < 2)
+				continue
+			isort(NL, nnode)
+			base = figname("latency-nodes-" fname(R[r, "host"]) "-" fname(gg[3]))
+			print base > (dir "/figs")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			printf "" > dat; printf "" > (dat ".l0"); printf "" > (dat ".l1")
+			lo = -1; hi = 0; npair = 0
+			for (i = 1; i <= nnode; i++)
+				for (j = 1; j <= nnode; j++) {
+					if (!NC[NL[i], NL[j]])
+						continue
+					v = NV[NL[i], NL[j]] / NC[NL[i], NL[j]]
+					printf "%d %d %.8g\n", i - 1, j - 1, v >> dat
+					if (lo < 0 || v < lo) lo = v
+					if (v > hi) hi = v
+					npair += NC[NL[i], NL[j]]
+				}
+			close(dat)
+			# value labels: white on dark cells, black on light ones
+			for (i = 1; i <= nnode; i++)
+				for (j = 1; j <= nnode; j++) {
+					if (!NC[NL[i], NL[j]])
+						continue
+					v = NV[NL[i], NL[j]] / NC[NL[i], NL[j]]
+					fr = hi > lo ? (v - lo) / (hi - lo) : 0.5
+					printf "%d %d \"%s\" \"%d pair%s\"\n", i - 1, j - 1, nsfmt(v), NC[NL[i], NL[j]], (NC[NL[i], NL[j]] > 1 ? "s" : "") >> (dat ".l" (fr < 0.45 ? 1 : 0))
+				}
+			close(dat ".l0"); close(dat ".l1")
+			tics = ""
+			for (i = 1; i <= nnode; i++)
+				tics = tics (i > 1 ? ", " : "") sprintf("\"%s\" %d", NL[i], i - 1)
+			printf "set title \"Wake-up latency %s (%s), target %s: waker node x wakee node\\nhost %s, kernel %s, %s CPUs, %s node(s), SLIT %s\\nmean of the %d measured CPU pairs'"'"' %s per node pair%s\" noenhanced\n", pct, met, gpstr(gg[3]), gpstr(R[r, "host"]), gpstr(R[r, "kernel"]), R[r, "cpus"], R[r, "nodes"], gpstr(R[r, "distances"]), npair, pct, unk ? sprintf(" (%d pair(s) on CPUs of unknown node left out)", unk) : "" > gp
+			printf "set xlabel \"waker node\"\nset ylabel \"wakee node\"\nset cblabel \"mean %s wake-up latency (ns)\"\n", pct > gp
+			printf "set xrange [-0.5:%g]\nset yrange [-0.5:%g]\nset xtics (%s)\nset ytics (%s)\nset tics scale 0\nunset key\n", nnode - 0.5, nnode - 0.5, tics, tics > gp
+			if (hi <= lo) { cl = lo * 0.95 - (lo == 0); ch = hi * 1.05 + (hi == 0) } else { cl = lo; ch = hi }
+			printf "set cbrange [%.8g:%.8g]\n", cl, ch > gp
+			printf "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n" > gp
+			printf "set style fill solid 1.0 border lc rgb \"white\"\n" > gp
+			printf "plot \"%s\" using 1:2:(0.5):(0.5):3 with boxxyerror lc palette notitle", dat > gp
+			for (dark = 1; dark >= 0; dark--)
+				printf ", \\\n     \"%s.l%d\" using 1:2:3 with labels offset 0,0.5 tc rgb \"%s\" font \",12\" notitle, \\\n     \"%s.l%d\" using 1:2:4 with labels offset 0,-0.6 tc rgb \"%s\" font \",9\" notitle", dat, dark, dark ? "white" : "black", dat, dark, dark ? "white" : "black" > gp
+			printf "\n" > gp
 			close(gp)
 		}
 	}' "$csv" || exit 1
@@ -1464,7 +1601,9 @@ plot_validation() {
 			lnote = np[k] > nl ? sprintf("; %d labelled (largest errors first, no overlaps)", nl) : ""
 			printf "set title \"Validation: %s, measured (live kernel) against predicted (futexsim)\\n%s%s%d row(s): %d within +-15%%, %d within +-25%% of measured%s\" noenhanced\n", gpstr(desc), gpstr(on), on == "" ? "" : "\\n", np[k], in15[k], in25[k], lnote > gp
 			printf "set datafile separator \"\\t\"\nset datafile commentschars \"\"\n" > gp
-			printf "set xlabel \"predicted by futexsim%s\"\nset ylabel \"measured on the live kernel%s\"\n", logxy ? " (log scale)" : "", logxy ? " (log scale)" : "" > gp
+			unit = k == "latency" ? "ns" : k == "throughput" ? "ratio" : ""
+			unit = unit (logxy ? (unit == "" ? "" : ", ") "log scale" : "")
+			printf "set xlabel \"predicted by futexsim%s\"\nset ylabel \"measured on the live kernel%s\"\n", unit == "" ? "" : " (" unit ")", unit == "" ? "" : " (" unit ")" > gp
 			if (logxy) {
 				# tics at 1, 2, 5 x 10^d (10^d only over more than 4 decades)
 				d0 = int(log(a) / log(10)) - 1; d1 = int(log(b) / log(10)) + 1
@@ -1540,6 +1679,8 @@ plot_trace_collisions() {
 			if (i >= 5 && !isnum(V[NEED[i]]))
 				fail(sprintf("line %d: column %s is \"%s\", expected a number", FNR, NEED[i], V[NEED[i]]))
 		t = tname(V["trace"])
+		if (("copies" in P) && V["copies"] != "1" && V["copies"] != "")
+			t = t " x" V["copies"]
 		if (t == "" || V["hasher"] == "" || V["layout"] == "")
 			fail(sprintf("line %d: empty trace, hasher or layout", FNR))
 		slots = V["slots"]
@@ -1552,7 +1693,7 @@ plot_trace_collisions() {
 		rate = V["collision_rate"]
 		RATE[k] = rate ~ /nan|inf/ ? "NaN" : rate + 0
 		addto(TR, "n", t); addto(LY, "n", V["layout"]); addto(HS, "n", V["hasher"]); addto(SL, "n", slots)
-		if (!(t in TCPU)) { TCPU[t] = V["cpus"]; TCALLS[t] = V["calls"] }
+		if (!(t in TCPU)) { TCPU[t] = V["cpus"]; TCALLS[t] = V["calls"]; TNODE[t] = V["nodes"] }
 		HAVE[V["layout"], V["hasher"], slots] = 1
 		rows++
 	}
@@ -1592,8 +1733,13 @@ plot_trace_collisions() {
 		}
 		close(out)
 		gp = dir "/trace-collisions.gp"
-		printf "set title \"Op collision rate in the open-loop replay of each trace, per layout/hasher\\n(collided / bucket-locked ops; %d trace(s), %d configuration(s))\" noenhanced\n", TR["n"], nb > gp
-		printf "set ylabel \"op collision rate\"\nset yrange [0:*]\nset grid ytics\n" > gp
+		tl = ""
+		for (ti = 1; ti <= TR["n"] && ti <= 6; ti++)
+			tl = tl (ti > 1 ? "; " : "") TR["n", "v", ti] ": " TCALLS[TR["n", "v", ti]] " calls, " TCPU[TR["n", "v", ti]] " CPUs, " TNODE[TR["n", "v", ti]] " node(s)"
+		if (TR["n"] > 6)
+			tl = tl "; ..."
+		printf "set title \"Op collision rate in the open-loop replay of each trace, per layout/hasher\\n(collided / bucket-locked ops; %d trace(s), %d configuration(s))\\n%s\" noenhanced\n", TR["n"], nb, gpstr(tl) > gp
+		printf "set xlabel \"trace\"\nset ylabel \"op collision rate (fraction of bucket-locked ops)\"\nset yrange [0:*]\nset grid ytics\n" > gp
 		printf "set key outside right top noenhanced\nset style data histograms\nset style histogram clustered gap 1\n" > gp
 		printf "set style fill solid 0.9 border -1\nset boxwidth 0.9\nset xtics noenhanced rotate by -25\nset bmargin 5\n" > gp
 		printf "plot" > gp
@@ -1647,7 +1793,7 @@ plot_trace_occupancy() {
 		close(out)
 		base = "trace-waiters-" name
 		gp = dir "/" base ".gp"
-		printf "set title \"Threads blocked in a futex wait over time: %s\\n%d calls, %d waits (%d blocked); waiters max %d, time mean %.3g; %d buckets of %.3g ms\\n(the replay gives no per-bucket occupancy series: these are the trace'"'"'s waiters)\" noenhanced\n", \
+		printf "set title \"Threads blocked in a futex wait over time: %s\\n%d calls, %d waits (%d blocked); waiters max %d, time mean %.3g; %d buckets of %.3g ms\\n(the trace'"'"'s own waiters, from trace stats; replay-series plots the bucket occupancy of a replay)\" noenhanced\n", \
 			gpstr(name), calls, waits, blocked, maxw, meanw, nbk, w * 1000 > gp
 		printf "set xlabel \"time since the first record (s)\"\nset ylabel \"threads blocked in a wait\"\n" > gp
 		printf "set xrange [0:%.9g]\nset yrange [0:%g]\nset grid\nset key outside right top noenhanced\n", w * nbk, (maxw < 1 ? 1 : maxw * 1.15) > gp
@@ -1656,6 +1802,525 @@ plot_trace_occupancy() {
 		printf "     %.9g with lines lw 1 dt 3 lc rgb \"black\" title \"mean over the trace\"\n", meanw > gp
 		close(gp)
 		print base > (dir "/figs")
+	}' "$csv" || exit 1
+	render_all
+}
+
+
+# ---- "futexsim trace replay" CSVs: collision rate vs slots, occupancy ----
+#
+# replay_line(s, need)  one line of a replay CSV (or of a --series CSV):
+#                   the header must hold the (space-separated) columns of
+#                   need, found by name; each row is stored as R[row, col]
+#                   (NR_ROWS rows, RL[row] its line), its trace name in
+#                   R[row, "name"]; "#" lines are kept in PROV (the first)
+# rnum(r, c)        column c of row r: a number, or "nan"
+# tname(s)          the trace column without its directory and suffix
+AWK_REPLAY='
+function tname(s) {
+	sub(/.*\//, "", s)
+	sub(/\.(fxt|trace|txt)$/, "", s)
+	return s
+}
+function replay_line(s, need,    n, i, F, nn, NEED) {
+	sub(/\r$/, "", s)
+	if (s ~ /^#/) {
+		if (PROV == "")
+			PROV = substr(s, 3)
+		return
+	}
+	if (s ~ /^[ \t]*$/)
+		return
+	n = csvsplit(s, F)
+	if (!NCOL) {
+		for (i = 1; i <= n; i++) {
+			COLN[i] = F[i]
+			HAVEC[F[i]] = 1
+		}
+		nn = split(need, NEED, " ")
+		for (i = 1; i <= nn; i++)
+			if (!(NEED[i] in HAVEC))
+				fail(sprintf("line %d: not the header of a %s: no column \"%s\" (needed: %s)", NR, what, NEED[i], need))
+		NCOL = n
+		return
+	}
+	if (n != NCOL)
+		fail(sprintf("line %d: %d fields, expected %d as in the header%s", NR, n, NCOL, n < 0 ? " (a quote is not closed)" : ""))
+	NR_ROWS++
+	RL[NR_ROWS] = NR
+	for (i = 1; i <= n; i++)
+		R[NR_ROWS, COLN[i]] = F[i]
+	R[NR_ROWS, "name"] = tname(R[NR_ROWS, "trace"])
+	# a replay of several copies of the trace is a trace of its own
+	if (("copies" in HAVEC) && R[NR_ROWS, "copies"] != "1" && R[NR_ROWS, "copies"] != "")
+		R[NR_ROWS, "name"] = R[NR_ROWS, "name"] " x" R[NR_ROWS, "copies"]
+	if (R[NR_ROWS, "name"] == "" || R[NR_ROWS, "hasher"] == "" || R[NR_ROWS, "layout"] == "")
+		fail(sprintf("line %d: empty trace, hasher or layout", NR))
+	if (R[NR_ROWS, "slots"] !~ /^[0-9]+$/)
+		fail(sprintf("line %d: column slots is \"%s\", expected an integer >= 0", NR, R[NR_ROWS, "slots"]))
+}
+function rnum(r, c,    v) {
+	v = R[r, c]
+	if (v ~ /^[-+]?(nan|inf)$/)
+		return "nan"
+	if (v !~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/)
+		fail(sprintf("line %d: column %s is \"%s\", expected a number", RL[r], c, v))
+	return v + 0
+}
+function replay_end() {
+	if (failed)
+		exit 3
+	if (!NCOL)
+		fail("no header line: not a " what)
+	if (!NR_ROWS)
+		fail("no data rows")
+}
+function figname(base,    b, u) {
+	b = base
+	for (u = 2; b in FIGUSED; u++)
+		b = base "-" u
+	FIGUSED[b] = 1
+	return b
+}
+function slotname(s) {
+	return s == 0 ? "kernel size" : s " slots"
+}
+'
+REPLAY_NEED='trace hasher layout slots cpus nodes hash_seed calls locked_ops collision_rate walked_mean keys samples keys_per_bucket exp_keys_per_bucket'
+
+plot_replay_rate() {
+	# Per trace and layout: collision rate against the table size (log2),
+	# one line per hasher; slots=0 (the kernel's own size) a dashed line.
+	awk -v src="$csv" -v dir="$work" -v need="$REPLAY_NEED" \
+		-v what="futexsim trace replay CSV" "$AWK_LIB$AWK_REPLAY"'
+	{ replay_line($0, need) }
+	END {
+		replay_end()
+		for (r = 1; r <= NR_ROWS; r++) {
+			rate = rnum(r, "collision_rate"); rnum(r, "cpus"); rnum(r, "nodes"); rnum(r, "calls")
+			t = R[r, "name"]; l = R[r, "layout"]; h = R[r, "hasher"]; s = R[r, "slots"] + 0
+			g = t SUBSEP l
+			k = g SUBSEP h SUBSEP s
+			if (k in WHERE)
+				fail(sprintf("line %d: trace %s, %s/%s, %s again (first at line %d)", RL[r], t, l, h, slotname(s), WHERE[k]))
+			WHERE[k] = RL[r]
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GR[g] = r }
+			if (!((g, h) in hseen)) { hseen[g, h] = 1; H[g, ++nh[g]] = h }
+			if (rate == "nan")
+				continue
+			V[k] = rate
+			if (s == 0)
+				continue
+			if (!((g, h, "n") in NS)) NS[g, h, "n"] = 0
+			S[g, h, ++NS[g, h, "n"]] = s
+			if (!(g in slo) || s < slo[g]) slo[g] = s
+			if (s > shi[g]) shi[g] = s
+			if (!((g, s) in sx)) { sx[g, s] = 1; SX[g, ++nsx[g]] = s }
+			cf = R[r, "cpus"] " CPUs, " R[r, "nodes"] " node(s), hash seed " R[r, "hash_seed"] ", " R[r, "calls"] " calls replayed"
+			if ((g in CFG) && CFG[g] != cf) CFGX[g] = 1
+			CFG[g] = cf
+		}
+		for (gi = 1; gi <= ng; gi++)
+			if (nsx[G[gi]])
+				nfig++
+		if (!nfig)
+			fail("no row with a table size other than 0 (the kernel size) and a collision rate: no table-size sweep to plot (run trace replay with --slots 16,64,...)")
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; r = GR[g]
+			if (!nsx[g]) {
+				printf "plot.sh: %s: trace %s, layout %s has no table-size sweep (only the kernel size): left out\n", src, R[r, "name"], R[r, "layout"] > "/dev/stderr"
+				continue
+			}
+			base = figname("replay-rate-" fname(R[r, "name"]) "-" fname(R[r, "layout"]))
+			print base > (dir "/figs")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			printf "" > dat
+			xa = slo[g] / 1.5; xb = shi[g] * 1.5
+			plot = ""; blk = 0
+			for (i = 1; i <= nh[g]; i++) {
+				h = H[g, i]
+				c = NS[g, h, "n"] + 0
+				if (c) {
+					for (j = 1; j <= c; j++) SS[j] = S[g, h, j]
+					isort(SS, c)
+					for (j = 1; j <= c; j++)
+						printf "%d %.8g\n", SS[j], V[g SUBSEP h SUBSEP SS[j]] >> dat
+					printf "\n\n" >> dat
+					plot = plot (plot == "" ? "" : ", \\\n     ") sprintf("\"%s\" index %d using 1:2 with linespoints lw 2 pt %d ps 1.3 lc %d title \"%s\"", dat, blk++, 5 + 2 * ((i - 1) % 4), i, gpstr(h))
+				}
+				if ((g SUBSEP h SUBSEP 0) in V) {
+					printf "%.8g %.8g\n%.8g %.8g\n\n\n", xa, V[g SUBSEP h SUBSEP 0], xb, V[g SUBSEP h SUBSEP 0] >> dat
+					plot = plot (plot == "" ? "" : ", \\\n     ") sprintf("\"%s\" index %d using 1:2 with lines lw 2 dt 2 lc %d title \"%s: kernel size (slots=0)\"", dat, blk++, i, gpstr(h))
+				}
+			}
+			close(dat)
+			c = nsx[g]
+			for (j = 1; j <= c; j++) SS[j] = SX[g, j]
+			isort(SS, c)
+			tics = ""
+			for (j = 1; j <= c; j++)
+				tics = tics (j > 1 ? ", " : "") sprintf("\"%d\" %d", SS[j], SS[j])
+			printf "set title \"Op collision rate vs table size in the open-loop replay\\ntrace %s, layout %s\\n%s\" noenhanced\n", gpstr(R[r, "name"]), gpstr(R[r, "layout"]), CFGX[g] ? "configurations differ in CPUs, nodes or seed" : gpstr(CFG[g]) > gp
+			printf "set xlabel \"table size (buckets: private-hash slots or global table size; log2 scale)\"\n" > gp
+			printf "set ylabel \"op collision rate (fraction of bucket-locked ops)\"\n" > gp
+			printf "set logscale x 2\nset xrange [%g:%g]\nset xtics (%s)\n", xa, xb, tics > gp
+			printf "set yrange [0:*]\nset grid\nset key outside right top noenhanced\n" > gp
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
+plot_replay_occupancy() {
+	# Per trace: keys per non-empty bucket (mean over the occupancy
+	# samples) of each layout x table size (groups) and hasher (bars),
+	# against the ideal random hash (a black line over each bar).
+	awk -v src="$csv" -v dir="$work" -v need="$REPLAY_NEED" \
+		-v what="futexsim trace replay CSV" "$AWK_LIB$AWK_REPLAY"'
+	{ replay_line($0, need) }
+	END {
+		replay_end()
+		for (r = 1; r <= NR_ROWS; r++) {
+			kpb = rnum(r, "keys_per_bucket"); ex = rnum(r, "exp_keys_per_bucket")
+			smp = rnum(r, "samples")
+			t = R[r, "name"]; l = R[r, "layout"]; h = R[r, "hasher"]; s = R[r, "slots"] + 0
+			k = t SUBSEP l SUBSEP s SUBSEP h
+			if (k in WHERE)
+				fail(sprintf("line %d: trace %s, %s/%s, %s again (first at line %d)", RL[r], t, l, h, slotname(s), WHERE[k]))
+			WHERE[k] = RL[r]
+			if (kpb == "nan" || ex == "nan") {
+				nnan++
+				continue
+			}
+			if (!(t in tseen)) { tseen[t] = 1; T[++nt] = t; TR[t] = r }
+			gk = l SUBSEP sprintf("%012d", s)
+			if (!((t, gk) in gseen)) { gseen[t, gk] = 1; GK[t, ++ngk[t]] = gk }
+			if (!((t, h) in hseen)) { hseen[t, h] = 1; H[t, ++nh[t]] = h }
+			KPB[k] = kpb; EXP[k] = ex
+			if (kpb > hi[t]) hi[t] = kpb
+			if (ex > hi[t]) hi[t] = ex
+			if ((t in SMP) && SMP[t] != smp) SMPX[t] = 1
+			SMP[t] = smp
+		}
+		if (!nt)
+			fail("no row has occupancy samples (keys_per_bucket is nan everywhere: no waiter was queued at a sample)")
+		if (nnan)
+			printf "plot.sh: %s: %d row(s) without occupancy samples (keys_per_bucket nan) left out\n", src, nnan > "/dev/stderr"
+		for (ti = 1; ti <= nt; ti++) {
+			t = T[ti]; r = TR[t]
+			base = figname("replay-occ-" fname(t))
+			print base > (dir "/figs")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			m = ngk[t]
+			for (i = 1; i <= m; i++) GS[i] = GK[t, i]
+			# layouts in first-seen order, sizes ascending within
+			for (i = 1; i <= m; i++) {
+				split(GS[i], a, SUBSEP)
+				LO[a[1]] = LO[a[1]] ? LO[a[1]] : ++nlo[t]
+			}
+			for (i = 2; i <= m; i++) {
+				v = GS[i]
+				for (j = i - 1; j >= 1 && gless(v, GS[j]); j--)
+					GS[j + 1] = GS[j]
+				GS[j + 1] = v
+			}
+			nb = nh[t]
+			printf "" > dat
+			plot = ""; tics = ""
+			for (i = 1; i <= m; i++) {
+				split(GS[i], a, SUBSEP)
+				x = (i - 1) * (nb + 1) + (nb - 1) / 2
+				tics = tics (i > 1 ? ", " : "") sprintf("\"%s, %s\" %g", gpstr(a[1]), slotname(a[2] + 0), x)
+			}
+			for (j = 1; j <= nb; j++) {
+				h = H[t, j]
+				for (i = 1; i <= m; i++) {
+					split(GS[i], a, SUBSEP)
+					k = t SUBSEP a[1] SUBSEP (a[2] + 0) SUBSEP h
+					if (k in KPB)
+						printf "%g %.8g %.8g\n", (i - 1) * (nb + 1) + j - 1, KPB[k], EXP[k] >> dat
+				}
+				printf "\n\n" >> dat
+				plot = plot (j > 1 ? ", \\\n     " : "") sprintf("\"%s\" index %d using 1:2 with boxes lc %d title \"%s\"", dat, j - 1, j, gpstr(h))
+			}
+			close(dat)
+			for (j = 1; j <= nb; j++)
+				plot = plot sprintf(", \\\n     \"%s\" index %d using ($1-0.45):3:(0.9):(0) with vectors nohead lw 3 lc rgb \"black\" %s", dat, j - 1, j == 1 ? "title \"ideal random hash (same keys and buckets)\"" : "notitle")
+			cf = R[r, "cpus"] " CPUs, " R[r, "nodes"] " node(s), hash seed " R[r, "hash_seed"] ", " R[r, "calls"] " calls replayed"
+			printf "set title \"Keys per non-empty bucket of the queued waiters vs an ideal random hash\\ntrace %s: %s\\n%s\" noenhanced\n", gpstr(t), cf, SMPX[t] ? "mean over each configuration'"'"'s occupancy samples" : sprintf("mean over %d occupancy samples per configuration", SMP[t]) > gp
+			printf "set xlabel \"layout and table size (buckets)\"\nset ylabel \"keys per non-empty bucket (mean)\"\n" > gp
+			printf "set xrange [-1:%g]\nset yrange [0:%g]\nset xtics (%s) noenhanced rotate by -30\nset bmargin 7\n", m * (nb + 1) - 1, hi[t] * 1.25, tics > gp
+			printf "set style fill solid 0.8 border -1\nset boxwidth 0.9\nset grid ytics\nset key outside right top noenhanced\n" > gp
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
+	}
+	function gless(x, y,    a, b) {
+		split(x, a, SUBSEP); split(y, b, SUBSEP)
+		if (LO[a[1]] != LO[b[1]])
+			return LO[a[1]] < LO[b[1]]
+		return a[2] < b[2]
+	}' "$csv" || exit 1
+	render_all
+}
+
+plot_replay_series() {
+	# Per trace: three panels over trace time, the waiters queued, the
+	# non-empty buckets and the longest chain (max_load), one line per
+	# hasher x layout (x slots, x copies when they vary).
+	awk -v src="$csv" -v dir="$work" \
+		-v need="trace hasher layout slots copies sample t_ns calls waiters nonempty buckets max_load keys_per_bucket exp_keys_per_bucket" \
+		-v what="futexsim trace replay --series CSV" "$AWK_LIB$AWK_REPLAY"'
+	{ replay_line($0, need) }
+	END {
+		replay_end()
+		for (r = 1; r <= NR_ROWS; r++) {
+			tn = rnum(r, "t_ns"); w = rnum(r, "waiters"); ne = rnum(r, "nonempty")
+			ml = rnum(r, "max_load"); b = rnum(r, "buckets"); smp = rnum(r, "sample")
+			cp = rnum(r, "copies"); rnum(r, "calls")
+			if (tn == "nan" || w == "nan" || ne == "nan" || ml == "nan" || b == "nan" || smp == "nan" || cp == "nan")
+				fail(sprintf("line %d: nan in t_ns, sample, copies, waiters, nonempty, buckets or max_load", RL[r]))
+			if (tn < 0 || w < 0 || ne < 0 || ml < 0 || ne > w || ne > b || (w > 0 && ml < 1))
+				fail(sprintf("line %d: impossible sample: t_ns %s, waiters %s, nonempty %s, buckets %s, max_load %s", RL[r], R[r, "t_ns"], R[r, "waiters"], R[r, "nonempty"], R[r, "buckets"], R[r, "max_load"]))
+			t = R[r, "name"]
+			c = R[r, "hasher"] SUBSEP R[r, "layout"] SUBSEP sprintf("%012d", R[r, "slots"]) SUBSEP sprintf("%06d", cp)
+			k = t SUBSEP c
+			if ((k in LAST) && (smp <= LASTS[k] || tn < LAST[k]))
+				fail(sprintf("line %d: trace %s, %s/%s: sample %s at %s ns does not follow sample %s at %s ns", RL[r], t, R[r, "hasher"], R[r, "layout"], R[r, "sample"], R[r, "t_ns"], LASTS[k], LAST[k]))
+			LAST[k] = tn; LASTS[k] = smp
+			if (!(t in tseen)) { tseen[t] = 1; T[++nt] = t; TR[t] = r }
+			if (!((t, c) in cseen)) { cseen[t, c] = 1; C[t, ++nc[t]] = c }
+			P[k, ++np[k]] = r
+			if ((t, "s") in ONE && ONE[t, "s"] != R[r, "slots"]) VS[t] = 1
+			ONE[t, "s"] = R[r, "slots"]
+			if ((t, "c") in ONE && ONE[t, "c"] != cp) VC[t] = 1
+			ONE[t, "c"] = cp
+			if ((t, "b") in ONE && ONE[t, "b"] != b) VB[t] = 1
+			ONE[t, "b"] = b
+			if (tn > tmax[t]) tmax[t] = tn
+			if (w > WMAX[t]) WMAX[t] = w
+			if (ml > MLMAX[t]) MLMAX[t] = ml
+		}
+		for (ti = 1; ti <= nt; ti++) {
+			t = T[ti]; r = TR[t]
+			base = figname("replay-series-" fname(t))
+			print base > (dir "/figs")
+			print "1000,900" > (dir "/" base ".size")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			m = nc[t]
+			for (i = 1; i <= m; i++) CS[i] = C[t, i]
+			isort(CS, m)
+			printf "" > dat
+			# the waiters are the trace'"'"'s own: one line when every
+			# configuration saw the same series
+			same = 1
+			for (i = 1; i <= m; i++) {
+				k = t SUBSEP CS[i]
+				for (j = 1; j <= np[k]; j++) {
+					rr = P[k, j]
+					printf "%.9g %s %s %s\n", R[rr, "t_ns"] / 1e9, R[rr, "waiters"] + 0, R[rr, "nonempty"] + 0, R[rr, "max_load"] + 0 >> dat
+					if (i == 1) W1[j] = R[rr, "t_ns"] " " R[rr, "waiters"]
+					else if (np[k] != np[t SUBSEP CS[1]] || W1[j] != R[rr, "t_ns"] " " R[rr, "waiters"]) same = 0
+				}
+				printf "\n\n" >> dat
+				split(CS[i], kk, SUBSEP)
+				lab = kk[1] "/" kk[2]
+				if (VS[t]) lab = lab "/" slotname(kk[3] + 0)
+				if (VC[t]) lab = lab "/" (kk[4] + 0) " copies"
+				LAB[i] = gpstr(lab)
+			}
+			close(dat)
+			cp = R[r, "copies"] + 0
+			cf = (VS[t] ? "table sizes vary" : slotname(R[r, "slots"] + 0) " (" R[r, "buckets"] " buckets)") (VC[t] ? ", copies vary" : (cp > 1 ? ", " cp " copies of the trace" : ""))
+			printf "set multiplot layout 3,1 title \"Bucket occupancy over time in the open-loop replay: trace %s\\n%d configuration(s) (hasher/layout%s%s), %s; one sample per line of the series\" noenhanced\n", gpstr(t), m, VS[t] ? "/size" : "", VC[t] ? "/copies" : "", gpstr(cf) > gp
+			printf "set lmargin at screen 0.09\nset rmargin at screen 0.70\nset grid\nset xrange [0:%.9g]\n", (tmax[t] > 0 ? tmax[t] : 1) / 1e9 > gp
+			printf "set key outside right top noenhanced\nset format x \"\"\n" > gp
+			printf "set ylabel \"waiters queued\"\nset yrange [0:*]\nset ytics %s\n", WMAX[t] <= 10 ? "1" : "autofreq" > gp
+			if (same)
+				printf "plot \"%s\" index 0 using 1:2 with steps lw 2 lc rgb \"black\" title \"waiters (every configuration)\"\n", dat > gp
+			else {
+				plot = ""
+				for (i = 1; i <= m; i++)
+					plot = plot (i > 1 ? ", " : "") sprintf("\"%s\" index %d using 1:2 with steps lw 2 lc %d dt %d title \"%s\"", dat, i - 1, i, 1 + int((i - 1) / 8) % 4, LAB[i])
+				printf "plot %s\n", plot > gp
+			}
+			plot = ""
+			for (i = 1; i <= m; i++)
+				plot = plot (i > 1 ? ", " : "") sprintf("\"%s\" index %d using 1:3 with steps lw 2 lc %d dt %d title \"%s\"", dat, i - 1, i, 1 + int((i - 1) / 8) % 4, LAB[i])
+			printf "set ylabel \"non-empty buckets\"\nplot %s\n", plot > gp
+			plot = ""
+			for (i = 1; i <= m; i++)
+				plot = plot (i > 1 ? ", " : "") sprintf("\"%s\" index %d using 1:4 with steps lw 2 lc %d dt %d notitle", dat, i - 1, i, 1 + int((i - 1) / 8) % 4)
+			printf "set ytics %s\n", MLMAX[t] <= 10 ? "1" : "autofreq" > gp
+			printf "set ylabel \"longest chain (waiters)\"\nset format x \"%%g\"\nset xlabel \"trace time since the first record (s)\"\nplot %s\nunset multiplot\n", plot > gp
+			close(gp)
+		}
+	}' "$csv" || exit 1
+	render_all
+}
+
+# ---- wake-nodes: wake-up latency by waker node x wakee node, simulated ----
+plot_wake_nodes() {
+	# Per configuration but the seed (workload, options, topology, layout,
+	# hasher, slots, threads): a heatmap of wake_nodes' p50 (or
+	# FX_PLOT_LAT=p99 / mean), waker node x wakee node; the seeds of a
+	# configuration are merged (counts added, latencies count-weighted).
+	pct=${FX_PLOT_LAT:-p50}
+	case $pct in
+	p50|p99|mean) ;;
+	*) die "FX_PLOT_LAT=$pct: the run JSON's wake_nodes has p50, p99 and mean" ;;
+	esac
+	awk -v src="$csv" -v dir="$work" -v pct="$pct" "$AWK_LIB"'
+	{ jtokline($0) }
+	function figname(base,    b, u) {
+		b = base
+		for (u = 2; b in FIGUSED; u++)
+			b = base "-" u
+		FIGUSED[b] = 1
+		return b
+	}
+	function nsfmt(v) {
+		if (v >= 1e6) return sprintf("%.3gms", v / 1e6)
+		if (v >= 1e3) return sprintf("%.3gus", v / 1e3)
+		return sprintf("%.3gns", v)
+	}
+	# mat(c, f, i, j): wake_nodes.f[i][j] of configuration c, checked
+	# (null, which the writer gives for a mean of nothing, is 0)
+	function mat(c, f, i, j,    p) {
+		p = ".configs." c ".wake_nodes." f "." i "." j
+		if ((p in JV) && JT[p] == "n" && JV[p] == "null")
+			return 0
+		if (!(p in JV) || JT[p] != "n" || JV[p] !~ /^[0-9]/)
+			fail(sprintf("configs[%d].wake_nodes.%s[%d][%d] is missing or not a number >= 0", c, f, i, j))
+		return JV[p] + 0
+	}
+	END {
+		if (failed)
+			exit 3
+		jparse()
+		if (!JOBJ[""])
+			fail("not a futexsim run JSON: the top level is not an object")
+		if (JV[".futexsim"] != "run")
+			fail("not a futexsim run JSON: \"futexsim\" is \"" JV[".futexsim"] "\", expected \"run\"")
+		if (JV[".version"] != "1")
+			fail("version " JV[".version"] " of the run JSON is not supported (expected 1)")
+		nc = JLEN[".configs"]
+		if (!nc)
+			fail("no \"configs\" array, or an empty one")
+		f = pct == "mean" ? "mean_ns" : pct "_ns"
+		split("workload wopts topology hasher layout slots threads seed", need, " ")
+		for (c = 0; c < nc; c++) {
+			pre = ".configs." c
+			for (i = 1; i <= 8; i++)
+				if (!((pre "." need[i]) in JV))
+					fail(sprintf("configs[%d] has no \"%s\"", c, need[i]))
+			if (!((pre ".wake_nodes") in JOBJ)) {
+				nowk++
+				continue
+			}
+			n = JV[pre ".wake_nodes.nodes"]
+			if (n !~ /^[1-9][0-9]*$/)
+				fail(sprintf("configs[%d].wake_nodes.nodes is \"%s\", expected a positive integer", c, n))
+			n += 0
+			split("count p50_ns p99_ns mean_ns", FL, " ")
+			for (q = 1; q <= 4; q++) {
+				if (JLEN[pre ".wake_nodes." FL[q]] != n)
+					fail(sprintf("configs[%d].wake_nodes.%s: expected %d rows (nodes)", c, FL[q], n))
+				for (i = 0; i < n; i++)
+					if (JLEN[pre ".wake_nodes." FL[q] "." i] != n)
+						fail(sprintf("configs[%d].wake_nodes.%s[%d]: expected %d values (nodes)", c, FL[q], i, n))
+			}
+			tot = 0
+			for (i = 0; i < n; i++)
+				for (j = 0; j < n; j++)
+					tot += mat(c, "count", i, j)
+			if (!tot) {
+				empty++
+				continue
+			}
+			g = JV[pre ".workload"] SUBSEP JV[pre ".wopts"] SUBSEP JV[pre ".topology"] SUBSEP JV[pre ".layout"] SUBSEP JV[pre ".hasher"] SUBSEP JV[pre ".slots"] SUBSEP JV[pre ".threads"]
+			if (!(g in gseen)) { gseen[g] = 1; G[++ng] = g; GC[g] = c; GN[g] = n }
+			if (GN[g] != n)
+				fail(sprintf("configs[%d].wake_nodes.nodes is %d, another seed of this configuration has %d", c, n, GN[g]))
+			nseed[g]++
+			for (i = 0; i < n; i++)
+				for (j = 0; j < n; j++) {
+					k = mat(c, "count", i, j)
+					if (JV[".configs." c ".wake_nodes." f "." i "." j] == "null" && k)
+						fail(sprintf("configs[%d].wake_nodes.%s[%d][%d] is null, but %d wake-ups were counted", c, f, i, j, k))
+					CNT[g, i, j] += k
+					SUM[g, i, j] += k * mat(c, f, i, j)
+				}
+		}
+		if (nowk == nc)
+			fail("no configuration has \"wake_nodes\" (the wake-up latency per waker node x wakee node)")
+		if (!ng)
+			fail(sprintf("no configuration has wake-ups in wake_nodes (%d without)", empty))
+		if (empty)
+			printf "plot.sh: %s: %d configuration(s) without wake-ups left out\n", src, empty > "/dev/stderr"
+		if (nowk)
+			printf "plot.sh: %s: %d configuration(s) without wake_nodes left out\n", src, nowk > "/dev/stderr"
+		for (gi = 1; gi <= ng; gi++) {
+			g = G[gi]; pre = ".configs." GC[g]; n = GN[g]
+			base = figname("wake-nodes-" fname(JV[pre ".workload"]) "-" fname(JV[pre ".topology"]) "-" fname(JV[pre ".layout"]) "-" fname(JV[pre ".hasher"]) "-t" fname(JV[pre ".threads"]))
+			print base > (dir "/figs")
+			dat = dir "/" base ".dat"; gp = dir "/" base ".gp"
+			lo = -1; hi = 0; ncell = 0; tot = 0
+			printf "" > dat
+			for (i = 0; i < n; i++)
+				for (j = 0; j < n; j++) {
+					if (!CNT[g, i, j])
+						continue
+					v = SUM[g, i, j] / CNT[g, i, j]
+					VAL[i, j] = v
+					printf "%d %d %.8g\n", i, j, v >> dat
+					if (lo < 0 || v < lo) lo = v
+					if (v > hi) hi = v
+					ncell++; tot += CNT[g, i, j]
+				}
+			close(dat)
+			logcb = lo > 0 && hi >= 10 * lo
+			for (dark = 1; dark >= 0; dark--) {
+				lf = dat "." dark
+				printf "" > lf
+				nlab[dark] = 0
+				for (i = 0; i < n; i++)
+					for (j = 0; j < n; j++) {
+						if (!CNT[g, i, j])
+							continue
+						v = VAL[i, j]
+						if (hi <= lo) fr = 0.5
+						else if (logcb) fr = log(v / lo) / log(hi / lo)
+						else fr = (v - lo) / (hi - lo)
+						if ((fr < 0.45) != dark)
+							continue
+						printf "%d %d %s n=%d\n", i, j, nsfmt(v), CNT[g, i, j] >> lf
+						nlab[dark]++
+					}
+				close(lf)
+			}
+			wo = JV[pre ".wopts"] == "" ? "" : " " JV[pre ".wopts"]
+			sl = JV[pre ".slots"] == "0" ? "" : ", " JV[pre ".slots"] " slots"
+			prof = JV[".profile"] == "" ? "" : ", cost profile " JV[".profile"]
+			mtxt = nseed[g] > 1 ? sprintf("; %d seeds merged (counts added, latencies count-weighted)", nseed[g]) : ", seed " JV[pre ".seed"]
+			printf "set title \"Simulated wake-up latency %s by waker node x wakee node\\n%s%s on %s, %s threads, layout %s, hasher %s%s%s\\n%d wake-ups in %d of %d node pairs%s\" noenhanced\n", pct, gpstr(JV[pre ".workload"]), gpstr(wo), gpstr(JV[pre ".topology"]), JV[pre ".threads"], gpstr(JV[pre ".layout"]), gpstr(JV[pre ".hasher"]), sl, gpstr(prof), tot, ncell, n * n, mtxt > gp
+			printf "set xlabel \"waker node\"\nset ylabel \"wakee node\"\nset cblabel \"%s wake-up latency (ns%s)\"\n", pct, logcb ? ", log scale" : "" > gp
+			printf "set xrange [-0.5:%g]\nset yrange [-0.5:%g]\nset xtics 1\nset ytics 1\nset tics scale 0\nunset key\n", n - 0.5, n - 0.5 > gp
+			if (hi <= lo) { cl = lo * 0.95 - (lo == 0); ch = hi * 1.05 + (hi == 0) } else { cl = lo; ch = hi }
+			printf "set cbrange [%.8g:%.8g]\n", cl, ch > gp
+			if (logcb)
+				printf "set logscale cb\n" > gp
+			printf "set palette defined (0 \"#440154\", 1 \"#3b528b\", 2 \"#21918c\", 3 \"#5ec962\", 4 \"#fde725\")\n" > gp
+			printf "set style fill solid 1.0 border lc rgb \"white\"\n" > gp
+			fs = n <= 4 ? 12 : n <= 8 ? 9 : 7
+			plot = sprintf("\"%s\" using 1:2:(0.5):(0.5):3 with boxxyerror lc palette notitle", dat)
+			for (dark = 1; dark >= 0; dark--)
+				if (nlab[dark] && n <= 16)
+					plot = plot sprintf(", \\\n     \"%s.%d\" using 1:2:3 with labels offset 0,0.5 tc rgb \"%s\" font \",%d\" notitle, \\\n     \"%s.%d\" using 1:2:4 with labels offset 0,-0.6 tc rgb \"%s\" font \",%d\" notitle", dat, dark, dark ? "white" : "black", fs, dat, dark, dark ? "white" : "black", fs - 2)
+			printf "plot %s\n", plot > gp
+			close(gp)
+		}
 	}' "$csv" || exit 1
 	render_all
 }
@@ -1670,4 +2335,8 @@ latency-matrix) plot_latency_matrix ;;
 validation) plot_validation ;;
 trace-collisions) plot_trace_collisions ;;
 trace-occupancy) plot_trace_occupancy ;;
+replay-rate) plot_replay_rate ;;
+replay-occupancy) plot_replay_occupancy ;;
+replay-series) plot_replay_series ;;
+wake-nodes) plot_wake_nodes ;;
 esac

@@ -4,8 +4,10 @@
 # private hash) under perf bench futex hash and wake on a simulated
 # 2-socket machine, with jhash2 (the kernel's) and xxh3.
 #
-# Writes OUTDIR/{hash,wake,wakepar}.csv (+ .json sidecars) and, when gnuplot
-# is installed, the figures in OUTDIR/figures; prints the summary tables.
+# Writes OUTDIR/{hash,wake,wakepar}.csv (+ .json sidecars), when gnuplot
+# is installed the figures in OUTDIR/figures, and the HTML report of it all
+# in OUTDIR/report/index.html (scripts/report.sh, docs/report.md); prints
+# the summary tables.
 # The topology is synthetic so the results are the same on any machine.
 set -eu
 out=${1:-results/study}
@@ -38,4 +40,6 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
 	echo "figures skipped: gnuplot is not installed"
 fi
+scripts/report.sh "$out" "$out/report/index.html" >/dev/null
 echo "results: $out/hash.csv $out/wake.csv $out/wakepar.csv"
+echo "report: $out/report/index.html"

@@ -109,6 +109,11 @@ struct tr_thread {
 	unsigned pidx;		/* index of its process while reading */
 	uint32_t tid;
 	uint64_t first_ns;	/* first record's time */
+	uint64_t exit_ns;	/* its THREAD_EXIT record's time */
+	bool has_exit;
+	uint64_t ctid;		/* clear_child_tid: the word its joiner
+				   waits on, 0 if none seen */
+	bool ctid_set;
 	struct tr_op *ops;	/* shared by the copies of a thread */
 	size_t n, cap, next;
 	uint64_t prev_end;	/* traced end of the previous call */
@@ -152,7 +157,7 @@ struct tr_run {
 	struct tr_thread **held;	/* threads parked on a wake */
 	unsigned nheld;
 	uint64_t records, calls, unreplayed;
-	uint64_t woken_waits, caused_waits, requeued;
+	uint64_t woken_waits, caused_waits, requeued, exit_links;
 	uint64_t shared_chunks, shared_failed;	/* 2 MiB chunks of shared
 						   futexes mapped shared */
 	uint64_t holds, hold_timeouts, hold_ns;
@@ -527,6 +532,10 @@ static int tr_read(struct tr_run *r, const char *file, char *err,
 			t->pidx = (unsigned)(p - r->procs);
 			t->first_ns = rec.t_ns;
 		}
+		if (rec.kind == FX_TR_THREAD_EXIT) {
+			t->exit_ns = rec.t_ns;
+			t->has_exit = true;
+		}
 		if (!tr_is_call(rec.kind))
 			continue;
 		r->calls++;
@@ -689,6 +698,66 @@ out:
 	free(k);
 	free(kref);
 	return rc;
+}
+
+/*
+ * tr_joins - the waits a thread's exit released: pthread_join() waits on
+ * the joined thread's tid word with val = its tid, and the kernel wakes
+ * it at the thread's exit (clear_child_tid).  For each thread, the woken
+ * waits of its process with no recovered waker, val = its tid, pending
+ * at its exit (the THREAD_EXIT record, else the end of its last call):
+ * the thread gets a final exit op holding them as a wake holds its
+ * waits, and sets its clear_child_tid to their word when it starts.
+ */
+static int tr_joins(struct tr_run *r)
+{
+	for (unsigned i = 0; i < r->nthreads; i++) {
+		struct tr_thread *t = &r->threads[i];
+		const struct tr_op *last = t->n ? &t->ops[t->n - 1] : NULL;
+		uint64_t end = t->has_exit ? t->exit_ns : last ?
+			       last->t_ns + last->dur_ns : t->first_ns;
+		struct fx_trace_rec rec = { .kind = FX_TR_THREAD_EXIT,
+					    .t_ns = end };
+		uint32_t first = (uint32_t)r->ndeps, n = 0;
+		int rc;
+
+		for (unsigned j = 0; j < r->nthreads; j++) {
+			struct tr_thread *w = &r->threads[j];
+
+			if (j == i || w->pidx != t->pidx)
+				continue;
+			for (size_t k = 0; k < w->n; k++) {
+				struct tr_op *op = &w->ops[k];
+				struct tr_dep *d;
+
+				if (!op->wait || op->ret != 0 || op->caused ||
+				    op->val != t->tid ||
+				    op->t_ns > end + r->slack_ns ||
+				    op->t_ns + op->dur_ns + r->slack_ns < end)
+					continue;
+				d = realloc(r->deps, (r->ndeps + 1) *
+					    sizeof(*d));
+				if (!d)
+					return -ENOMEM;
+				r->deps = d;
+				r->deps[r->ndeps++] = (struct tr_dep){
+					j, (uint32_t)k };
+				op->caused = true;
+				r->caused_waits++;
+				r->exit_links++;
+				if (!n++)
+					t->ctid = op->uaddr;
+			}
+		}
+		if (!n)
+			continue;
+		rc = tr_op_add(t, &rec);
+		if (rc)
+			return rc;
+		t->ops[t->n - 1].dep_first = first;
+		t->ops[t->n - 1].dep_n = n;
+	}
+	return 0;
 }
 
 /*
@@ -1163,6 +1232,15 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 	unsigned cmd;
 
 	for (;;) {
+		if (t->ctid && !t->ctid_set) {	/* first: clear_child_tid */
+			uint64_t a = tr_addr(r, t, t->ctid);
+
+			t->ctid_set = true;
+			tr_map(th, a);
+			fx_act_syscall(act, FX_SYS_SET_TID_ADDRESS, a, 0, 0, 0,
+				       0, 0);
+			return;
+		}
 		if (t->next >= t->n) {
 			fx_act_exit(act);
 			return;
@@ -1227,6 +1305,11 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 			continue;
 		}
 		case TR_ST_CALL:
+			if (op->kind == FX_TR_THREAD_EXIT) {
+				t->next = t->n;
+				fx_act_exit(act);
+				return;
+			}
 			t->st = TR_ST_RET;
 			t->in_wait = op->wait;
 			tr_issue(th, t, op, act);
@@ -1270,6 +1353,8 @@ static int tr_setup(struct fx_des *des, void *opts, unsigned nthreads,
 	rc = tr_read(r, o->file, err, errlen);
 	if (!rc)
 		rc = tr_causality(r);
+	if (!rc)
+		rc = tr_joins(r);
 	if (!rc)
 		rc = tr_prior(r);
 	if (!rc)
@@ -1375,10 +1460,10 @@ static void tr_report(struct fx_des *des, void *opts, FILE *out)
 		r->mode == TR_COPY_THREAD ? "thread" : "process",
 		r->copies == 1 ? "y" : "ies", r->calls * r->copies,
 		r->unreplayed * r->copies, (double)fx_des_now(des) / 1e6);
-	fprintf(out, "%s: causality: %" PRIu64 " traced waits woken, %" PRIu64 " with a recovered waker (%" PRIu64 " via a requeue); wakes held %" PRIu64 " times, %" PRIu64 " gave up after %.3f ms, mean hold %.3f us%s\n",
+	fprintf(out, "%s: causality: %" PRIu64 " traced waits woken, %" PRIu64 " with a recovered waker (%" PRIu64 " via a requeue, %" PRIu64 " a thread's exit); wakes held %" PRIu64 " times, %" PRIu64 " gave up after %.3f ms, mean hold %.3f us%s\n",
 		TR_NAME, r->woken_waits * r->copies,
 		r->caused_waits * r->copies, r->requeued * r->copies,
-		r->holds, r->hold_timeouts, (double)r->hold_max_ns / 1e6,
+		r->exit_links * r->copies, r->holds, r->hold_timeouts, (double)r->hold_max_ns / 1e6,
 		r->holds ? (double)r->hold_ns / (double)r->holds / 1e3 : 0.0,
 		r->hold ? "" : " (--no-hold: wakes not held)");
 	if (r->shared_chunks || r->shared_failed)

@@ -16,6 +16,8 @@
  *                     held until the waiter it released is queued
  *   shared.fxt        two processes: a shared futex at one address
  *                     meets, private futexes at one address do not
+ *   join.fxt          pthread_join(): the wait on a thread's tid word is
+ *                     released by that thread's exit (clear_child_tid)
  *   bad.fxt           a malformed record
  *
  * Copies (--copies, both modes) multiply every count exactly.
@@ -241,6 +243,22 @@ static void test_shared(void **state)
 	run_free(&w);
 }
 
+static void test_join(void **state)
+{
+	struct run w;
+
+	(void)state;
+	run(&w, "join.fxt", NULL);
+	assert_int_equal(w.rc, 0);
+	assert_true(val(&w, "waits") == 1);
+	assert_true(val(&w, "div_total") == 0);
+	assert_true(val(&w, "causal_links") == 1);
+	/* the only wakeup is the kernel's exit wake */
+	assert_int_equal(fx_des_results(w.des)->wakeups, 1);
+	assert_non_null(strstr(w.report, "(0 via a requeue, 1 a thread's exit)"));
+	run_free(&w);
+}
+
 static void test_copies(void **state)
 {
 	static const char *const modes[] = { "process", "thread" };
@@ -329,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_missing_wake),
 		cmocka_unit_test(test_causality_hold),
 		cmocka_unit_test(test_shared),
+		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_bad_input),
 	};

@@ -4,7 +4,12 @@
 #
 # Record the futex activity of CMD and of its whole process tree, for
 # replay by futexsim:
-#   FILE.strace  strace -f -ttt -T of the futex-related system calls
+#   FILE.strace  --tool strace (default): strace -f -ttt -T of the
+#                futex-related system calls
+#   FILE.perf    --tool perf: perf trace -e 'futex*' (less slowdown; no
+#                process events, timeouts and pids; see docs/trace-import.md)
+#   FILE.bpftrace --tool bpftrace: workloads/futex.bt on CMD's process tree
+#                (needs root; the least slowdown, timeouts included)
 #   FILE.maps    timestamped /proc/PID/maps snapshots of every process of
 #                the tree (polled every ~50 ms; a process's maps are written
 #                again only when they changed), so that shared futexes can be
@@ -39,19 +44,24 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+here=$(cd "$(dirname "$0")" && pwd)
 case $tool in
-strace) ;;
-perf|bpftrace) die "--tool $tool is not supported yet (only strace is implemented)" ;;
+strace) need=strace; deb=strace ;;
+perf) need=perf; deb=linux-perf ;;
+bpftrace) need=bpftrace; deb=bpftrace ;;
 *) die "unknown tool '$tool'; expected one of: strace perf bpftrace" ;;
 esac
 [ -n "$out" ] || { echo "$prog: no output file (-o FILE)" >&2; usage; }
 [ $# -gt 0 ] || { echo "$prog: no command to trace (give it after --)" >&2; usage; }
 command -v "$1" >/dev/null 2>&1 || die "command not found: $1"
-if ! command -v strace >/dev/null 2>&1; then
-	echo "$prog: strace is not installed (Debian: apt-get install -y strace)" >&2
+if ! command -v "$need" >/dev/null 2>&1; then
+	echo "$prog: $need is not installed (Debian: apt-get install -y $deb)" >&2
 	exit 127
 fi
-for f in "$out.strace" "$out.maps" "$out.meta"; do
+if [ "$tool" = bpftrace ] && [ ! -r "$here/futex.bt" ]; then
+	die "cannot read $here/futex.bt (the bpftrace script)"
+fi
+for f in "$out.$tool" "$out.maps" "$out.meta"; do
 	( : >"$f" ) 2>/dev/null || die "cannot write '$f' (missing directory or no permission)"
 done
 
@@ -101,9 +111,18 @@ quote_cmd() {
 	echo "nodes: $nodes"
 	echo "private hash slots: $slots"
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "tool: strace"
-	echo "syscalls: $syscalls"
-	echo "tool version: $(strace -V 2>/dev/null | sed -n 1p)"
+	echo "tool: $tool"
+	case $tool in
+	strace)
+		echo "syscalls: $syscalls"
+		echo "tool version: $(strace -V 2>/dev/null | sed -n 1p)" ;;
+	perf)
+		echo "syscalls: futex*"
+		echo "tool version: $(perf --version 2>/dev/null | sed -n 1p)" ;;
+	bpftrace)
+		echo "syscalls: futex, futex_waitv, futex_wait, futex_wake, futex_requeue (workloads/futex.bt)"
+		echo "tool version: $(bpftrace --version 2>/dev/null | sed -n 1p)" ;;
+	esac
 	echo "maps interval: $interval"
 	echo "command: $(quote_cmd "$@" | sed ':a;N;$!ba;s/\n/\\n/g')"
 } >"$out.meta"
@@ -112,11 +131,35 @@ quote_cmd() {
 # --seccomp-bpf (strace >= 5.3) stops the tracee only at the traced system
 # calls, not at every system call: a large part of strace's slowdown.
 seccomp=
-strace --seccomp-bpf -f -e trace=futex -o /dev/null true >/dev/null 2>&1 && seccomp=--seccomp-bpf
 start=$(now)
-strace $seccomp -f -ttt -T \
-	-e "trace=$syscalls" \
-	-o "$out.strace" -- "$@" &
+case $tool in
+strace)
+	strace --seccomp-bpf -f -e trace=futex -o /dev/null true >/dev/null 2>&1 && seccomp=--seccomp-bpf
+	strace $seccomp -f -ttt -T \
+		-e "trace=$syscalls" \
+		-o "$out.strace" -- "$@" &
+	;;
+perf|bpftrace)
+	# Neither returns the command's exit status, and bpftrace -c splits
+	# its command at blanks: a small script runs the command and notes
+	# its status.  perf trace follows the children of the command it
+	# starts; futex.bt follows the process tree of bpftrace's child.
+	wrap=$(mktemp "${TMPDIR:-/tmp}/capture-run.XXXXXX") ||
+		die "cannot create a temporary file"
+	{
+		echo "$(quote_cmd "$@")"
+		echo 's=$?'
+		echo "echo \$s >$(quote_cmd "$out.status")"
+		echo 'exit $s'
+	} >"$wrap"
+	if [ "$tool" = perf ]; then
+		perf trace -e 'futex*' -o "$out.perf" -- /bin/sh "$wrap" &
+	else
+		bpftrace -o "$out.bpftrace" -c "/bin/sh $wrap" \
+			"$here/futex.bt" 0 2>"$out.bpftrace.err" &
+	fi
+	;;
+esac
 tracer=$!
 
 # Poll the tree under the tracer: the descendants of the tracer (from one
@@ -157,7 +200,7 @@ poll() {
 		tree=$(descendants)
 		ts=$(now)
 		for p in $tree; do
-			sum=$(cksum <"/proc/$p/maps" 2>/dev/null) || continue
+			sum=$(cksum 2>/dev/null <"/proc/$p/maps") || continue
 			sum=${sum%% *}
 			tasks=
 			for t in "/proc/$p/task/"[0-9]*; do
@@ -201,8 +244,32 @@ status=$?
 while kill -0 "$tracer" 2>/dev/null; do wait "$tracer"; status=$?; done
 wait "$poller" 2>/dev/null
 end=$(now)
+if [ "$tool" != strace ]; then
+	st=
+	read -r st 2>/dev/null <"$out.status"
+	rm -f "$out.status" "$wrap"
+	if [ -n "$st" ]; then
+		status=$st
+	else
+		echo "$prog: $tool did not run the command to its end" >&2
+		[ "$status" -ne 0 ] || status=1
+	fi
+fi
+if [ "$tool" = bpftrace ]; then
+	# bpftrace's own notes (RLIMIT_MEMLOCK warnings) are kept; an attach
+	# failure leaves no E lines: say so
+	if ! grep -q '^E ' "$out.bpftrace" 2>/dev/null; then
+		echo "$prog: bpftrace recorded no futex calls; its messages:" >&2
+		cat "$out.bpftrace.err" >&2
+	fi
+	rm -f "$out.bpftrace.err"
+fi
 {
-	echo "strace options: ${seccomp:-(no --seccomp-bpf)} -f -ttt -T"
+	case $tool in
+	strace) echo "strace options: ${seccomp:-(no --seccomp-bpf)} -f -ttt -T" ;;
+	perf) echo "perf options: trace -e 'futex*'" ;;
+	bpftrace) echo "bpftrace options: -c CMD workloads/futex.bt 0" ;;
+	esac
 	echo "start: $start"
 	echo "end: $end"
 	echo "exit status: $status"

@@ -212,6 +212,10 @@ static int import_other(struct import_ctx *c, const char *from, int argc,
 		fprintf(stderr, "futexsim " CMD ": warning: %llu call%s outlasted the reorder window (--window) and %s written as unfinished\n",
 			(unsigned long long)evicted, evicted == 1 ? "" : "s",
 			evicted == 1 ? "was" : "were");
+	if (pt && fx_perftrace_stats(pt)->wrapped)
+		fprintf(stderr, "futexsim " CMD ": warning: %llu line%s with a time perf printed wrapped below zero, given the time of the line before\n",
+			(unsigned long long)fx_perftrace_stats(pt)->wrapped,
+			fx_perftrace_stats(pt)->wrapped == 1 ? "" : "s");
 	if (orphans)
 		fprintf(stderr, "futexsim " CMD ": warning: %llu %s line%s without %s start (skipped)\n",
 			(unsigned long long)orphans,

@@ -24,6 +24,8 @@ struct bthr {
 	struct fx_trace_rec rec;/* a copy, for its V lines */
 };
 
+#define FX_BT_LAG_NS	100000000ull	/* 100 ms: see fx_bpftrace_new() */
+
 struct fx_bpftrace {
 	char name[256];
 	struct fx_trq *q;
@@ -69,6 +71,9 @@ struct fx_bpftrace *fx_bpftrace_new(const char *name, size_t window,
 		free(p);
 		return NULL;
 	}
+	/* bpftrace drains per-CPU buffers: lines of different CPUs come out
+	 * of time order by up to a polling interval or so */
+	fx_trq_set_lag(p->q, FX_BT_LAG_NS);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->emit = emit;
 	p->ctx = ctx;

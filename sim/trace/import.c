@@ -26,6 +26,8 @@ struct fx_trq {
 	uint32_t *heap;		/* slot indexes, min (t_ns, seq) first */
 	size_t cap, nfree, nheap;
 	uint64_t seq, evicted;
+	uint64_t lag_ns;	/* fx_trq_set_lag() */
+	uint64_t max_t;		/* the latest t_ns added */
 };
 
 struct fx_trq *fx_trq_new(size_t window, fx_trq_emit_fn emit, void *ctx)
@@ -96,12 +98,24 @@ static int trq_pop(struct fx_trq *q)
 	return q->emit(q->ctx, &q->slot[s].rec);
 }
 
-/* out what may leave: done records at the front, or beyond the window */
+void fx_trq_set_lag(struct fx_trq *q, uint64_t lag_ns)
+{
+	q->lag_ns = lag_ns;
+}
+
+/* done and at least lag_ns older than the latest record seen */
+static bool trq_ripe(const struct fx_trq *q, uint32_t s)
+{
+	return !q->slot[s].pending &&
+	       q->slot[s].rec.t_ns + q->lag_ns <= q->max_t;
+}
+
+/* out what may leave: ripe records at the front, or beyond the window */
 static int trq_drain(struct fx_trq *q)
 {
 	int rc;
 
-	while (q->nheap && (!q->slot[q->heap[0]].pending ||
+	while (q->nheap && (trq_ripe(q, q->heap[0]) ||
 			    q->nheap > q->window)) {
 		rc = trq_pop(q);
 		if (rc)
@@ -148,6 +162,8 @@ int fx_trq_add(struct fx_trq *q, const struct fx_trace_rec *r, int n,
 			return rc;
 		s = q->free[--q->nfree];
 		q->slot[s].rec = r[i];
+		if (r[i].t_ns > q->max_t)
+			q->max_t = r[i].t_ns;
 		q->slot[s].seq = q->seq++;
 		q->slot[s].pending = pending && i == 0;
 		if (i == 0 && id)

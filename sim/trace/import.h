@@ -44,6 +44,14 @@ struct fx_trq *fx_trq_new(size_t window, fx_trq_emit_fn emit, void *ctx);
  */
 int fx_trq_add(struct fx_trq *q, const struct fx_trace_rec *r, int n,
 	       bool pending, uint64_t *id);
+/*
+ * fx_trq_set_lag - hold every record until one at least @lag_ns later has
+ * been added (or the queue is flushed): for tracers whose lines of
+ * different threads come out of time order by up to that much (perf
+ * trace).  0, the default: a complete record leaves as soon as nothing
+ * before it waits.
+ */
+void fx_trq_set_lag(struct fx_trq *q, uint64_t lag_ns);
 /**
  * fx_trq_get - a pending record, to complete it in place
  * @q: the queue; @id: its handle from fx_trq_add()

@@ -22,6 +22,8 @@ struct pthr {
 	uint64_t id;		/* the call in flight in the queue */
 };
 
+#define FX_PERF_LAG_NS	50000000ull	/* 50 ms: see fx_perftrace_new() */
+
 struct fx_perftrace {
 	char name[256];
 	struct fx_trq *q;
@@ -32,6 +34,7 @@ struct fx_perftrace {
 	struct pthr *thr;	/* threads with a call in flight */
 	size_t nthr, thr_cap;
 	struct fx_perftrace_stats st;
+	uint64_t last_t;	/* time of the last line with a sane one */
 	char msg[200];
 };
 
@@ -69,6 +72,9 @@ struct fx_perftrace *fx_perftrace_new(const char *name, size_t window,
 		free(p);
 		return NULL;
 	}
+	/* perf prints the lines of different CPUs out of time order by a
+	 * little (a thread's burst after another's call in flight) */
+	fx_trq_set_lag(p->q, FX_PERF_LAG_NS);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->emit = emit;
 	p->ctx = ctx;
@@ -447,6 +453,16 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 	}
 	if (!scan_time(&s, e, 1000000, &t))
 		return pfail(p, "expected a time in ms");
+	/*
+	 * perf 6.1 sometimes prints a time just below zero as an unsigned
+	 * 64-bit count of ns (18446744073709.418 ms): such a line gets the
+	 * time of the line before it, and is counted.
+	 */
+	if (t >= 1ull << 63) {
+		t = p->last_t;
+		p->st.wrapped++;
+	}
+	p->last_t = t;
 	s = skip_sp(s, e);
 	if (s == e || *s != '(')
 		return pfail(p, "expected '( DURATION ms):' after the time");

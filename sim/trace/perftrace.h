@@ -37,6 +37,7 @@ struct fx_perftrace_stats {
 	uint64_t never_finished;/* calls emitted as FX_TR_UNFINISHED */
 	uint64_t evicted;	/* ... because they outlasted the window */
 	uint64_t orphan_continued;/* [continued] lines without their start */
+	uint64_t wrapped;	/* times perf printed wrapped below zero */
 	uint64_t first_bad_line;
 	char first_bad[256];
 };

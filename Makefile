@@ -21,7 +21,7 @@ CFLAGS_ALL = $(FX_CFLAGS) $(FX_LIB_CFLAGS) $(SANFLAGS) $(EXTRA_CFLAGS) -I. -Isim
 LDFLAGS_ALL = $(FX_LDFLAGS) $(SANFLAGS)
 
 LIB_SRCS := $(wildcard sim/*.c sim/lib/*.c sim/hashers/*.c sim/layouts/*.c \
-	sim/conform/*.c sim/des/*.c sim/trace/*.c workloads/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
+	sim/conform/*.c sim/des/*.c sim/trace/*.c sim/sweep/*.c workloads/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -117,6 +117,18 @@ calibrate validate: $(BUILD)/futexsim
 	@scripts/calibrate.sh $@ $(BUILD)/futexsim $(RESULTS)
 
 .PHONY: calibrate validate
+
+# One self-contained HTML page of a study or sweep directory (docs/report.md):
+# SWEEP=DIR (default: the bundled default study, run first if absent),
+# REPORT=FILE (default results/report/index.html).
+SWEEP ?= results/study
+REPORT ?= results/report/index.html
+report: $(BUILD)/futexsim
+	@if [ "$(SWEEP)" = results/study ] && [ ! -f results/study/hash.csv ]; then \
+		FUTEXSIM=$(BUILD)/futexsim scripts/study.sh results/study; fi
+	@scripts/report.sh $(SWEEP) $(REPORT)
+
+.PHONY: report
 
 -include $(BUILD)/obj/bench/hash_bench.d $(BUILD)/obj/bench/jhash2_ref.d \
 	$(BUILD)/obj/bench/des_bench.d $(BUILD)/obj/bench/des_bench_sim.d

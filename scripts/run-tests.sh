@@ -34,7 +34,7 @@ done
 echo "== cli"
 for c in scripts/check-cli.sh scripts/check-collide.sh scripts/check-plot-des.sh \
 	scripts/check-plot-bench.sh scripts/check-plot-trace.sh scripts/check-run.sh \
-	scripts/check-capture.sh; do
+	scripts/check-capture.sh scripts/check-plot-replay.sh scripts/check-report.sh scripts/check-sweep.sh; do
 	if sh "$c" "$build/futexsim"; then
 		passed=$((passed + 1))
 	else

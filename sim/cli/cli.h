@@ -18,7 +18,8 @@
 	X(calibrate, "derive a host's cost profile from its make bench results") \
 	X(validate, "simulate what make bench measured: predicted against measured") \
 	X(topo, "show a topology (host, hwloc synthetic, XML) as the simulator sees it") \
-	X(trace, "traces of real programs: import, convert, stats, replay")
+	X(trace, "traces of real programs: import, convert, stats, replay") \
+	X(sweep, "run a grid file of run/replay cells in parallel, merge, rank")
 
 #define FX_CLI_DECLARE(n, s) int fx_cli_##n(int argc, char **argv);
 FX_CLI_COMMANDS(FX_CLI_DECLARE)

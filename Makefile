@@ -118,14 +118,18 @@ calibrate validate: $(BUILD)/futexsim
 
 .PHONY: calibrate validate
 
-# One self-contained HTML page of a study or sweep directory (docs/report.md):
-# SWEEP=DIR (default: the bundled default study, run first if absent),
-# REPORT=FILE (default results/report/index.html).
-SWEEP ?= results/study
+# One self-contained HTML page of a sweep or study directory
+# (docs/report.md): SWEEP=DIR, by default results/sweep/default, the sweep
+# of scripts/grids/default.grid (the study and the bundled traces), run or
+# resumed first; REPORT=FILE (default results/report/index.html).  A sweep
+# with failed cells still gets its report, which lists them first.
+SWEEP ?= results/sweep/default
 REPORT ?= results/report/index.html
 report: $(BUILD)/futexsim
-	@if [ "$(SWEEP)" = results/study ] && [ ! -f results/study/hash.csv ]; then \
-		FUTEXSIM=$(BUILD)/futexsim scripts/study.sh results/study; fi
+	@if [ "$(SWEEP)" = results/sweep/default ]; then \
+		$(BUILD)/futexsim sweep scripts/grids/default.grid \
+			-o results/sweep/default -j "$$(nproc)" --quiet || \
+		[ $$? -eq 1 ]; fi
 	@scripts/report.sh $(SWEEP) $(REPORT)
 
 .PHONY: report

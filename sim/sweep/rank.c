@@ -5,8 +5,8 @@
  * lowest mean p99 wake latency (cells with wakeups only) and the one
  * with the highest mean throughput; per replayed trace the hasher x
  * layout with the lowest mean collision rate.  Groups are listed in
- * cell order and ties go to the earlier hasher x layout, so the ranking
- * is as deterministic as the files.
+ * cell order and ties go to the earlier hasher x layout, followed by how
+ * many more tie, so the ranking is as deterministic as the files.
  */
 #include <errno.h>
 #include <math.h>
@@ -179,6 +179,27 @@ static const struct cand *best(const struct group *g, unsigned k, bool high)
 	return b;
 }
 
+/* how many other candidates of @g have @b's mean of metric @k */
+static unsigned ties(const struct group *g, unsigned k, const struct cand *b)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < g->nc; i++)
+		n += &g->c[i] != b && g->c[i].n[k] &&
+		     g->c[i].sum[k] / g->c[i].n[k] == b->sum[k] / b->n[k];
+	return n;
+}
+
+/* " (N more tie)" after a best candidate, or nothing */
+static void print_ties(FILE *out, const struct group *g, unsigned k,
+		       const struct cand *b)
+{
+	unsigned n = ties(g, k, b);
+
+	if (n)
+		fprintf(out, " (%u more tie)", n);
+}
+
 int fx_sweep_rank(const char *dir, const struct fx_sweep_summary *sum,
 		  FILE *out)
 {
@@ -203,24 +224,31 @@ int fx_sweep_rank(const char *dir, const struct fx_sweep_summary *sum,
 		const struct cand *thr = best(&run.g[i], 1, true);
 
 		fprintf(out, "  run %s:", run.g[i].name);
-		if (lat)
-			fprintf(out, " best p99 wake latency %s (%.0f ns);", lat->name,
-				lat->sum[0] / lat->n[0]);
-		else
+		if (lat) {
+			fprintf(out, " best p99 wake latency %s (%.0f ns)",
+				lat->name, lat->sum[0] / lat->n[0]);
+			print_ties(out, &run.g[i], 0, lat);
+			fputc(';', out);
+		} else {
 			fprintf(out, " no wakeups;");
-		if (thr)
+		}
+		if (thr) {
 			fprintf(out, " best throughput %s (%.6g ops/s)", thr->name,
 				thr->sum[1] / thr->n[1]);
+			print_ties(out, &run.g[i], 1, thr);
+		}
 		fputc('\n', out);
 	}
 	for (unsigned i = 0; i < rep.n; i++) {
 		const struct cand *c = best(&rep.g[i], 0, false);
 
 		fprintf(out, "  replay %s:", rep.g[i].name);
-		if (c)
-			fprintf(out, " lowest collision rate %s (%.6g)\n", c->name,
+		if (c) {
+			fprintf(out, " lowest collision rate %s (%.6g)", c->name,
 				c->sum[0] / c->n[0]);
-		else
+			print_ties(out, &rep.g[i], 0, c);
+			fputc('\n', out);
+		} else
 			fprintf(out, " no collision rate (no locked ops)\n");
 	}
 	if (!run.n && !rep.n)

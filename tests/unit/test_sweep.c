@@ -522,6 +522,31 @@ static void test_rank(void **state)
 	fx_sweep_grid_free(g);
 }
 
+/* equal means are reported as ties after the first in cell order */
+static void test_rank_ties(void **state)
+{
+	struct fx_sweep_summary sum = { .cells = 3, .ok = 3 };
+	char path[4096], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/replay.csv", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# provenance: test\n"
+	      "trace,hasher,layout,collision_rate\n"
+	      "t.fxt,jhash2,global,0.5\n"
+	      "t.fxt,xxh3,global,0.25\n"
+	      "t.fxt,xxh3,private,0.25\n", f);
+	fclose(f);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(fx_sweep_rank(tmpdir, &sum, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "  replay t.fxt: lowest collision rate xxh3/global (0.25) (1 more tie)\n"));
+	free(buf);
+}
+
 static void test_csv_and_sha(void **state)
 {
 	char line[] = "a,\"b,c\",\"d\"\"e\",,f";
@@ -567,6 +592,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_merge, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_split_merge_identical, setup_tmp, teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_rank, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_rank_ties, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_csv_and_sha),
 	};
 

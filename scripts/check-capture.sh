@@ -107,8 +107,6 @@ expect() {  # expect RC PATTERN ARGS...
 expect 2 "no command" -o "$tmp/x"
 expect 2 "no command" -o "$tmp/x" --
 expect 2 "no output file" -- true
-expect 2 "not supported yet" --tool perf -o "$tmp/x" -- true
-expect 2 "not supported yet" --tool bpftrace -o "$tmp/x" -- true
 expect 2 "unknown tool" --tool dtrace -o "$tmp/x" -- true
 expect 2 "cannot write" -o "$tmp/no/such/dir/x" -- true
 expect 2 "command not found" -o "$tmp/x" -- /no/such/program

@@ -517,7 +517,8 @@ static int tr_read(struct tr_run *r, const char *file, char *err,
 			rc = -EINVAL;
 			break;
 		}
-		if (first)
+		/* the earliest time: start times are relative to it */
+		if (first || rec.t_ns < r->t0)
 			r->t0 = rec.t_ns;
 		first = false;
 		if (rec.kind == FX_TR_MAP || rec.kind == FX_TR_WAITV_ENTRY)

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "trace/bpftrace.h"
+#include "trace/import.h"
 #include "trace/perftrace.h"
 #include "trace/strace.h"
 #include "trace/trace.h"
@@ -37,7 +38,10 @@ static const char usage_text[] =
 "                 in flight when N later records wait behind it is\n"
 "                 written as unfinished\n"
 "  --pid N        thread of lines without a pid prefix (default 0)\n"
-"  --program NAME what was traced (meta.program; default FILE's name)\n";
+"  --program NAME what was traced (meta.program; default FILE's name)\n"
+"  --maps MAPS    (strace) the capture's /proc/PID/maps snapshots\n"
+"                 (capture.sh's FILE.maps, uncompressed): their shared\n"
+"                 mappings become map records, traced mmaps get their file\n";
 
 struct import_ctx {
 	const char *out;
@@ -48,7 +52,36 @@ struct import_ctx {
 	struct fx_trace_writer *w;
 	int werr;
 	char err[512];
+	struct fx_tr_maps *maps;	/* --maps, or NULL */
+	const struct fx_trace_rec *mrec;
+	size_t nmrec, mi;
+	uint64_t mwritten, mfilled;
 };
+
+/* maps_upto - the snapshot MAP records up to trace time @t (all: ~0) */
+static int maps_upto(struct import_ctx *c, uint64_t t)
+{
+	const struct fx_strace_stats *st = fx_strace_stats(c->p);
+
+	while (c->mi < c->nmrec) {
+		struct fx_trace_rec r = c->mrec[c->mi];
+		int rc;
+
+		r.t_ns = r.t_ns > st->epoch_ns ? r.t_ns - st->epoch_ns : 0;
+		if (r.t_ns > t)
+			break;
+		rc = fx_trace_write(c->w, &r);
+		if (rc) {
+			c->werr = rc;
+			snprintf(c->err, sizeof(c->err), "%s: %s", c->out,
+				 strerror(rc < 0 ? -rc : rc));
+			return rc;
+		}
+		c->mi++;
+		c->mwritten++;
+	}
+	return 0;
+}
 
 /* the header waits for the first record: it carries the epoch */
 static int open_writer(struct import_ctx *c)
@@ -75,7 +108,29 @@ static int emit(void *ctx, const struct fx_trace_rec *rec)
 
 	if (!c->w && open_writer(c))
 		return c->werr;
+	if (c->maps) {
+		const struct fx_strace_stats *st = fx_strace_stats(c->p);
+
+		if (!st->have_epoch) {
+			c->werr = -EINVAL;
+			snprintf(c->err, sizeof(c->err), "--maps: the strace lines carry no absolute times (expected strace -ttt)");
+			return c->werr;
+		}
+		if ((rc = maps_upto(c, rec->t_ns)))
+			return rc;
+		if (rec->kind == FX_TR_MAP && !rec->inode && (rec->op & 1)) {
+			struct fx_trace_rec r = *rec;
+
+			if (fx_tr_maps_fill(c->maps, &r, r.t_ns + st->epoch_ns)) {
+				c->mfilled++;
+				rec = &r;
+				rc = fx_trace_write(c->w, rec);
+				goto written;
+			}
+		}
+	}
 	rc = fx_trace_write(c->w, rec);
+written:
 	if (rc) {
 		c->werr = rc;
 		snprintf(c->err, sizeof(c->err), "%s: %s", c->out,
@@ -241,11 +296,12 @@ int fx_trace_cmd_import(int argc, char **argv)
 		{ "window", required_argument, NULL, 'W' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "program", required_argument, NULL, 'P' },
+		{ "maps", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct import_ctx c = { 0 };
-	const char *from = "strace", *in_path;
+	const char *from = "strace", *in_path, *maps = NULL;
 	const struct fx_strace_stats *st;
 	bool skip_bad = false;
 	uint64_t window = 0, pid = 0;
@@ -283,6 +339,9 @@ int fx_trace_cmd_import(int argc, char **argv)
 		case 'P':
 			c.program = optarg;
 			break;
+		case 'm':
+			maps = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -291,6 +350,8 @@ int fx_trace_cmd_import(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (maps && strcmp(from, "strace"))
+		return fx_cli_error(CMD, "--maps: only with --from strace (its absolute times place the snapshots)");
 	if (!strcmp(from, "perf") || !strcmp(from, "bpftrace"))
 		return import_other(&c, from, argc, argv, skip_bad,
 				    (size_t)window, pid);
@@ -306,9 +367,16 @@ int fx_trace_cmd_import(int argc, char **argv)
 
 		c.program = slash ? slash + 1 : in_path;
 	}
+	if (maps) {
+		if (fx_tr_maps_load(maps, &c.maps, err, sizeof(err)))
+			return fx_cli_error(CMD, "%s", err);
+		c.mrec = fx_tr_maps_records(c.maps, &c.nmrec);
+	}
 	in = strcmp(in_path, "-") ? fopen(in_path, "r") : stdin;
-	if (!in)
+	if (!in) {
+		fx_tr_maps_free(c.maps);
 		return fx_cli_error(CMD, "%s: %s", in_path, strerror(errno));
+	}
 
 	c.meta.slots = -1;
 	snprintf(c.meta.source, sizeof(c.meta.source), "strace");
@@ -316,6 +384,7 @@ int fx_trace_cmd_import(int argc, char **argv)
 	if (!c.p) {
 		if (in != stdin)
 			fclose(in);
+		fx_tr_maps_free(c.maps);
 		return fx_cli_error(CMD, "out of memory");
 	}
 	fx_strace_set_main_tid(c.p, (uint32_t)pid);
@@ -325,17 +394,25 @@ int fx_trace_cmd_import(int argc, char **argv)
 		fclose(in);
 	if (!rc && !c.w)
 		rc = open_writer(&c);	/* a trace without records */
+	if (!rc && c.maps && fx_strace_stats(c.p)->have_epoch)
+		rc = maps_upto(&c, UINT64_MAX);
 	if (rc) {
 		if (c.w)
 			fx_trace_abort(c.w);
 		fx_strace_free(c.p);
+		fx_tr_maps_free(c.maps);
 		return fx_cli_error(CMD, "%s", c.werr ? c.err : err);
 	}
 	rc = fx_trace_commit(c.w, c.err, sizeof(c.err));
+	fx_tr_maps_free(c.maps);
 	if (rc) {
 		fx_strace_free(c.p);
 		return fx_cli_error(CMD, "%s", c.err);
 	}
+	if (maps)
+		fprintf(stderr, "%s: %llu map records from %s's snapshots, %llu traced mmaps given their file\n",
+			c.out, (unsigned long long)c.mwritten, maps,
+			(unsigned long long)c.mfilled);
 
 	st = fx_strace_stats(c.p);
 	if (st->bad)

@@ -115,4 +115,46 @@ typedef int (*fx_tr_feed_fn)(void *p, const char *line, size_t len,
 int fx_tr_run_lines(FILE *in, const char *name, bool skip_bad,
 		    fx_tr_feed_fn feed, void *p, char *err, size_t errlen);
 
+/*
+ * /proc/PID/maps snapshots of a capture (docs/capture.md): the shared
+ * mappings (the 's' flag) each process's snapshots show, as MAP records,
+ * so that shared futexes of different processes get one key.
+ */
+struct fx_tr_maps;
+
+/**
+ * fx_tr_maps_load - read a capture's maps snapshots
+ * @path: the .maps file (uncompressed)
+ * @out: the snapshots
+ * @err: "FILE:LINE: what was expected" on a malformed line; @errlen: size
+ *
+ * Each shared mapping of a process becomes one MAP record (flags
+ * MAP_SHARED, | MAP_ANONYMOUS without an inode; prot from the
+ * permissions; off; inode = (MKDEV(major, minor) << 32) ^ ino with MKDEV
+ * = major << 20 | minor) when a snapshot first shows it, placed at the
+ * process's previous snapshot or "seen" time (the mapping appeared after
+ * it), or for a process's first snapshot at the previous poll's time,
+ * else the capture's start.  Times are absolute (ns since 1970).
+ *
+ * Return: 0, -ENOENT (cannot open), -EINVAL (malformed), -ENOMEM.
+ */
+int fx_tr_maps_load(const char *path, struct fx_tr_maps **out, char *err,
+		    size_t errlen);
+/* fx_tr_maps_records - the MAP records, by (absolute time, pid, start) */
+const struct fx_trace_rec *fx_tr_maps_records(const struct fx_tr_maps *m,
+					      size_t *n);
+/**
+ * fx_tr_maps_fill - give a traced mmap's MAP record its file identity
+ * @m: the snapshots
+ * @rec: a MAP record of a shared mapping without an inode
+ * @abs_ns: its absolute time
+ *
+ * The first snapshot at or after @abs_ns showing a shared mapping of the
+ * process starting at the record's address gives inode and offset.
+ * Return: true if it did.
+ */
+bool fx_tr_maps_fill(const struct fx_tr_maps *m, struct fx_trace_rec *rec,
+		     uint64_t abs_ns);
+void fx_tr_maps_free(struct fx_tr_maps *m);
+
 #endif /* FX_IMPORT_H */

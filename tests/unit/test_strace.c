@@ -4,7 +4,8 @@
  * excerpts (tests/trace/strace/: a small futex program, python's thread
  * pool, xz -T4) and hand-made lines: record counts, fields of specific
  * lines, the pairing of <unfinished ...> with <... resumed>, every error
- * message with its file:line, and --skip-bad counting.
+ * message with its file:line, and --skip-bad counting; the capture's
+ * /proc/PID/maps snapshots (--maps) and their errors.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "trtest.h"
+#include "cli/cli.h"
+#include "trace/import.h"
 #include "trace/strace.h"
 
 /* run - import fixture @name into @v; returns the parser (stats) */
@@ -553,6 +558,180 @@ static void test_window(void **state)
 	free(v.r);
 }
 
+/* ---- /proc/PID/maps snapshots (--maps) ---- */
+
+static const char maps_text[] =
+	"# futexsim capture maps v1: start 100.000000000 tracer 1\n"
+	"# '# snapshot TS pid P ...' then /proc/P/maps, '# end P'\n"
+	"# snapshot 100.5 pid 10 ppid 1 comm a b tasks 10 11\n"
+	"7f0000000000-7f0000100000 rw-s 00000000 00:01 30758  /dev/zero (deleted)\n"
+	"7f0000200000-7f0000201000 rw-p 00000000 00:00 0 \n"
+	"7f0000300000-7f0000302000 r--s 00002000 fe:01 77  /usr/lib/x\n"
+	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0  [vsyscall]\n"
+	"# end 10\n"
+	"# snapshot 100.6 pid 20 ppid 10 comm b tasks 20\n"
+	"7f5000000000-7f5000100000 rw-s 00000000 00:01 30758  /dev/zero (deleted)\n"
+	"# end 20\n"
+	"# seen 101.5 pid 10 tasks 10 11\n"
+	"# snapshot 102.5 pid 20 ppid 10 comm b tasks 20\n"
+	"7f5000000000-7f5000100000 rw-s 00000000 00:01 30758  /dev/zero (deleted)\n"
+	"7f6000000000-7f6000001000 rw-s 00000000 00:1b 26  /dev/shm/x\n"
+	"# end 20\n";
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	int fd;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/fx-test-maps-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_maps_load(void **state)
+{
+	char *path = write_tmp(maps_text), err[256];
+	struct fx_tr_maps *m;
+	const struct fx_trace_rec *r;
+	struct fx_trace_rec mm = { .pid = 20, .tid = 20, .kind = FX_TR_MAP,
+				   .op = 1, .uaddr = 0x7f6000000000ull,
+				   .val2 = 4096 };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(fx_tr_maps_load(path, &m, err, sizeof(err)), 0);
+	unlink(path);
+	r = fx_tr_maps_records(m, &n);
+	/* shared only: pid 10's two, pid 20's two (the repeated one once) */
+	assert_int_equal(n, 4);
+	/* pid 10's first snapshot is in the first poll: the capture start */
+	assert_int_equal(r[0].t_ns, 100000000000ull);
+	assert_int_equal(r[0].pid, 10);
+	assert_int_equal(r[0].kind, FX_TR_MAP);
+	assert_int_equal(r[0].op, 1);			/* MAP_SHARED */
+	assert_int_equal(r[0].uaddr, 0x7f0000000000ull);
+	assert_int_equal(r[0].val2, 0x100000);
+	assert_int_equal(r[0].val3, 3);			/* rw */
+	assert_int_equal(r[0].inode, ((uint64_t)1 << 32) ^ 30758);
+	assert_int_equal(r[1].uaddr, 0x7f0000300000ull);
+	assert_int_equal(r[1].uaddr2, 0x2000);
+	assert_int_equal(r[1].val3, 1);
+	assert_int_equal(r[1].inode, ((uint64_t)((0xfe << 20) | 1) << 32) ^ 77);
+	assert_int_equal(r[2].pid, 20);
+	assert_int_equal(r[2].t_ns, 100000000000ull);
+	/* /dev/zero's segment: one identity in both processes */
+	assert_int_equal(r[2].inode, r[0].inode);
+	/* new in pid 20's second snapshot: placed at its previous one */
+	assert_int_equal(r[3].t_ns, 100600000000ull);
+	assert_int_equal(r[3].uaddr, 0x7f6000000000ull);
+	assert_int_equal(r[3].inode, ((uint64_t)0x1b << 32) ^ 26);
+	/* a traced mmap gets the identity of the next snapshot showing it */
+	assert_true(fx_tr_maps_fill(m, &mm, 101000000000ull));
+	assert_int_equal(mm.inode, r[3].inode);
+	mm.uaddr = 0x7f7000000000ull;
+	mm.inode = 0;
+	assert_false(fx_tr_maps_fill(m, &mm, 101000000000ull));
+	fx_tr_maps_free(m);
+}
+
+static void maps_bad(const char *text, const char *want)
+{
+	char *path = write_tmp(text), err[256], where[128];
+	struct fx_tr_maps *m;
+
+	assert_int_equal(fx_tr_maps_load(path, &m, err, sizeof(err)), -EINVAL);
+	snprintf(where, sizeof(where), "%s:%s", path, want);
+	if (strncmp(err, where, strlen(where)))
+		fail_msg("got '%s', want '%s...'", err, where);
+	unlink(path);
+}
+
+static void test_maps_errors(void **state)
+{
+	struct fx_tr_maps *m;
+	char err[256];
+
+	(void)state;
+	maps_bad("7f00-7f01 rw-s 0 00:01 1\n",
+		 "1: a maps line outside '# snapshot ... # end'");
+	maps_bad("# snapshot 1.0 pid 5 tasks 5\nbogus line\n",
+		 "2: expected a maps line");
+	maps_bad("# snapshot 1.0 pid 5 tasks 5\n# snapshot 1.1 pid 6 tasks 6\n",
+		 "2: a new snapshot before '# end'");
+	maps_bad("# snapshot x pid 5\n", "1: expected 'TS pid PID'");
+	maps_bad("# snapshot 1.0 pid 5 tasks 5\n# end 6\n", "2: expected '# end PID'");
+	maps_bad("# end 5\n", "1: '# end' without");
+	maps_bad("# snapshot 1.0 pid 5 tasks 5\n", "2: the file ends inside a snapshot");
+	assert_int_equal(fx_tr_maps_load("/nonexistent/x.maps", &m, err,
+					 sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/x.maps"));
+}
+
+static int run_import(const char *in, const char *maps, const char *out)
+{
+	char *argv[8] = { (char *)"import", (char *)"--from", (char *)"strace",
+			  (char *)in, (char *)"--maps", (char *)maps,
+			  (char *)"-o", (char *)out };
+
+	return fx_trace_cmd_import(8, argv);
+}
+
+static void test_maps_import_cmd(void **state)
+{
+	/* pid 10 maps a shared segment and forks pid 20, which inherits it
+	 * at another address: the maps make their two futexes one file */
+	static const char strace_text[] =
+		"10  100.200000 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000 <0.000010>\n"
+		"10  100.300000 futex(0x7f0000000010, FUTEX_WAKE, 1) = 0 <0.000005>\n"
+		"20  100.700000 futex(0x7f5000000010, FUTEX_WAKE, 1) = 0 <0.000005>\n";
+	char in[64], out[80], maps[64];
+	struct fx_trace_reader *rd;
+	struct fx_trace_meta meta;
+	struct fx_trace_rec r[8];
+	char err[256];
+	int n = 0, rc;
+	FILE *f;
+
+	(void)state;
+	snprintf(maps, sizeof(maps), "%s", write_tmp(maps_text));
+	snprintf(in, sizeof(in), "%s", write_tmp(strace_text));
+	snprintf(out, sizeof(out), "%s.fxt", in);
+	assert_int_equal(run_import(in, maps, out), 0);
+	assert_int_equal(fx_trace_open(out, &rd, &meta, err, sizeof(err)), 0);
+	while (n < 8 && (rc = fx_trace_next(rd, &r[n], err, sizeof(err))) == 1)
+		n++;
+	fx_trace_close(rd);
+	/* 4 snapshot records (t 0: before the trace's epoch at 100.2; pid
+	 * 20's second at 100.6 - 100.2), the traced mmap given /dev/zero's
+	 * identity, the two wakes */
+	assert_int_equal(n, 7);
+	assert_int_equal(r[0].kind, FX_TR_MAP);
+	assert_int_equal(r[0].t_ns, 0);
+	assert_int_equal(r[3].kind, FX_TR_MAP);
+	assert_int_equal(r[3].t_ns, 0);			/* the mmap */
+	assert_int_equal(r[3].inode, ((uint64_t)1 << 32) ^ 30758);
+	assert_int_equal(r[4].kind, FX_TR_FUTEX);
+	assert_int_equal(r[5].t_ns, 400000000ull);	/* 100.6 */
+	assert_int_equal(r[5].kind, FX_TR_MAP);
+	assert_int_equal(r[6].kind, FX_TR_FUTEX);
+	unlink(out);
+	/* a bad maps file: an error naming it, no output */
+	f = fopen(maps, "a");
+	assert_non_null(f);
+	fputs("junk\n", f);
+	fclose(f);
+	assert_int_not_equal(run_import(in, maps, out), 0);
+	assert_int_equal(access(out, F_OK), -1);
+	unlink(maps);
+	unlink(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +744,9 @@ int main(void)
 		cmocka_unit_test(test_skip_bad),
 		cmocka_unit_test(test_pairing),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_maps_load),
+		cmocka_unit_test(test_maps_errors),
+		cmocka_unit_test(test_maps_import_cmd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

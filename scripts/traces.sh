@@ -2,13 +2,15 @@
 # traces.sh [OUTDIR] - the bundled-trace pipeline (workloads/traces/).
 #
 # For every bundled trace NAME (workloads/traces/NAME/NAME.strace.xz):
-#   futexsim trace import --from strace  -> OUTDIR/NAME.fxt (binary)
+#   futexsim trace import --from strace [--maps NAME.maps(.xz)]
+#                                         -> OUTDIR/NAME.fxt (binary)
 #   futexsim trace stats                 -> OUTDIR/NAME.stats.txt
 #   futexsim trace stats --json          -> OUTDIR/NAME.stats.json
 #   futexsim trace replay --hash jhash2,xxh3,siphash,hash_64
 #            --layout global,pernode,private
 #            --cpus/--nodes of the recording host (NAME.meta)
-#                                         -> OUTDIR/NAME.replay.csv
+#                                         -> OUTDIR/NAME.replay.csv,
+#                                            OUTDIR/NAME.series.csv
 #   scripts/plot.sh trace-occupancy      -> OUTDIR/figures/trace-waiters-NAME.*
 # then scripts/plot.sh trace-collisions over all replay CSVs
 # (OUTDIR/figures/trace-collisions.*), a one-line summary per trace on
@@ -64,10 +66,18 @@ for n in $NAMES; do
 		c=$(meta nodes "$d/$n.meta"); case $c in ''|*[!0-9]*) ;; *) nodes=$c ;; esac
 	fi
 	xz -dc "$d/$n.strace.xz" >"$tmp/$n.strace" || die "$d/$n.strace.xz: cannot decompress"
+	# the capture's maps snapshots give shared mappings their file
+	set --
+	if [ -f "$d/$n.maps.xz" ]; then
+		xz -dc "$d/$n.maps.xz" >"$tmp/$n.maps" || die "$d/$n.maps.xz: cannot decompress"
+		set -- --maps "$tmp/$n.maps"
+	elif [ -f "$d/$n.maps" ]; then
+		set -- --maps "$d/$n.maps"
+	fi
 	"$FUTEXSIM" trace import --from strace "$tmp/$n.strace" -o "$out/$n.fxt" \
-		--binary --program "$n" >"$tmp/$n.import.log" 2>&1 ||
+		--binary --program "$n" "$@" >"$tmp/$n.import.log" 2>&1 ||
 		{ cat "$tmp/$n.import.log" >&2; die "$n: trace import failed"; }
-	rm -f "$tmp/$n.strace"
+	rm -f "$tmp/$n.strace" "$tmp/$n.maps"
 	"$FUTEXSIM" trace stats "$out/$n.fxt" >"$tmp/$n.stats.txt" || die "$n: trace stats failed"
 	"$FUTEXSIM" trace stats "$out/$n.fxt" --json >"$tmp/$n.stats.json" || die "$n: trace stats --json failed"
 	mv -f "$tmp/$n.stats.txt" "$out/$n.stats.txt" && mv -f "$tmp/$n.stats.json" "$out/$n.stats.json" ||
@@ -75,7 +85,7 @@ for n in $NAMES; do
 	# run in OUTDIR so that the CSV's trace column is NAME.fxt
 	(cd "$out" && "$FUTEXSIM" trace replay "$n.fxt" --hash jhash2,xxh3,siphash,hash_64 \
 		--layout global,pernode,private --cpus "$cpus" --nodes "$nodes" \
-		--out "$n.replay.csv") >"$tmp/$n.replay.txt" 2>&1 ||
+		--out "$n.replay.csv" --series "$n.series.csv") >"$tmp/$n.replay.txt" 2>&1 ||
 		{ cat "$tmp/$n.replay.txt" >&2; die "$n: trace replay failed"; }
 	"$here/plot.sh" trace-occupancy "$out/$n.stats.json" "$out/figures" >"$tmp/$n.plot.log" ||
 		die "$n: plot.sh trace-occupancy failed"

@@ -27,13 +27,16 @@ static const char replay_usage[] =
 	"usage: futexsim trace replay FILE [--hash LIST] [--layout LIST]\n"
 	"                             [--slots LIST] [--cpus N] [--nodes N]\n"
 	"                             [--hash-seed S] [--sample N]\n"
-	"                             [--out FILE.csv] [--timing]\n"
+	"                             [--copies N] [--copy-mode process|thread]\n"
+	"                             [--out FILE.csv] [--series FILE.csv]\n"
+	"                             [--timing]\n"
 	"  Open-loop replay: the trace's keys and waiter occupancy on the futex\n"
 	"  core of each hasher x layout x table size; collision metrics as in\n"
 	"  'futexsim collide' (docs/metrics.md).  No timing model: waits sleep\n"
 	"  from their traced entry to their traced return; traced wakes are\n"
-	"  issued as traced.  Not replayed (counted as 'unmodeled'): PI ops,\n"
-	"  futex_waitv, futex2 requeue, FUTEX_FD.  See docs/trace-replay.md.\n"
+	"  issued as traced; PI locks, futex_waitv and futex2 requeue too.  Not\n"
+	"  replayed (counted as 'unmodeled'): FUTEX_FD and the cases listed in\n"
+	"  docs/trace-replay.md.\n"
 	"  --hash LIST     hashers (default jhash2; 'futexsim list --hashers')\n"
 	"  --layout LIST   layouts (default private)\n"
 	"  --slots LIST    0 (the kernel's size, default) or powers of two:\n"
@@ -43,7 +46,13 @@ static const char replay_usage[] =
 	"  --hash-seed S   the hashers' seed (default 0: kernel functions exact)\n"
 	"  --sample N      bucket occupancy of the queued waiters every N\n"
 	"                  replayed calls (default 4096)\n"
+	"  --copies N      replay the trace N times at once (1..128, default 1)\n"
+	"  --copy-mode M   process: N separate processes per traced process\n"
+	"                  (default); thread: N times the threads of each\n"
+	"                  process, copy c's addresses shifted by c * stride\n"
 	"  --out FILE.csv  write the rows as CSV, atomically\n"
+	"  --series FILE.csv  one row per occupancy sample and configuration\n"
+	"                  (every --sample calls and every 1/200 of the span)\n"
 	"  --timing        print records/s to stderr\n"
 	FX_CLI_KNOB_HELP;
 
@@ -52,7 +61,26 @@ static const char csv_cols[] =
 	"unmodeled,ops,locked_ops,collision_rate,xproc_rate,walked_mean,"
 	"walked_p99,walked_max,foreign_mean,remote_share_ops,fast_ops,"
 	"blocked_waits,forced_returns,max_waiters,keys,samples,"
-	"keys_per_bucket,exp_keys_per_bucket,max_load,xproc_bucket_share\n";
+	"keys_per_bucket,exp_keys_per_bucket,max_load,xproc_bucket_share,"
+	"copies,copy_mode\n";
+
+static const char series_cols[] =
+	"trace,hasher,layout,slots,copies,sample,t_ns,calls,waiters,nonempty,"
+	"buckets,max_load,keys_per_bucket,exp_keys_per_bucket\n";
+
+static const char *mode_name(int mode)
+{
+	return mode == FX_OL_COPY_THREAD ? "thread" : "process";
+}
+
+/* trace_col - the trace name as a CSV field */
+static void trace_col(char *tr, size_t len, const char *name)
+{
+	snprintf(tr, len, "%s", name);
+	for (char *p = tr; *p; p++)
+		if (*p == ',' || *p == '\n')
+			*p = ' ';
+}
 
 struct cfgrow {
 	const struct fx_hasher *hasher;
@@ -79,13 +107,10 @@ static void csv_row(FILE *f, const struct fx_replay_opts *o,
 
 	fx_opstats_metrics(r->ops, &om);
 	fx_loadstats_metrics(r->load, &lm);
-	snprintf(tr, sizeof(tr), "%s", o->trace);
-	for (char *p = tr; *p; p++)
-		if (*p == ',' || *p == '\n')
-			*p = ' ';
+	trace_col(tr, sizeof(tr), o->trace);
 	fprintf(f, "%s,%s,%s,%u,%u,%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		",%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%s,%" PRIu64
-		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s,%" PRIu64 ",%s\n",
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s,%" PRIu64 ",%s,%u,%s\n",
 		tr, c->hasher->name, c->layout->name, c->slots, o->ncpus,
 		o->nnodes, o->hash_seed, r->records, r->calls, r->unmodeled,
 		r->ops->ops, r->ops->locked, fmt_d(b[0], om.collision_rate),
@@ -96,7 +121,8 @@ static void csv_row(FILE *f, const struct fx_replay_opts *o,
 		fmt_d(b[5], r->load->keys ? lm.keys_per_bucket : NAN),
 		fmt_d(b[6], r->load->keys ? lm.exp_keys_per_bucket : NAN),
 		r->load->maxload,
-		fmt_d(b[7], r->load->keys ? lm.xproc_share : NAN));
+		fmt_d(b[7], r->load->keys ? lm.xproc_share : NAN), o->copies,
+		mode_name(o->copy_mode));
 }
 
 static void table_rows(FILE *f, const struct fx_replay_opts *o,
@@ -125,8 +151,12 @@ static void table_rows(FILE *f, const struct fx_replay_opts *o,
 		fprintf(f, "records %" PRIu64 ", futex calls %" PRIu64 ", not replayed %" PRIu64
 			", waits blocked %" PRIu64 " (returned without a replayed wake: %" PRIu64 ")\n",
 			r->records, r->calls, r->unmodeled, r->blocked, r->forced);
+		if (o->copies > 1 && o->copy_mode == FX_OL_COPY_THREAD)
+			fprintf(f, "copies %u (thread, address stride 0x%" PRIx64 ")\n",
+				o->copies, o->stride);
+		else if (o->copies > 1)
+			fprintf(f, "copies %u (process)\n", o->copies);
 	}
-	(void)o;
 }
 
 static int write_csv(const struct fx_replay_opts *o, const char *prov,
@@ -144,6 +174,75 @@ static int write_csv(const struct fx_replay_opts *o, const char *prov,
 		csv_row(f, o, &rows[i]);
 	ret = fx_cli_tmpfile_close(CMD, o->out, tmp, f);
 	return ret ? ret : fx_cli_tmpfile_commit(CMD, o->out, tmp);
+}
+
+static int write_series(const struct fx_replay_opts *o,
+			const struct cfgrow *rows, size_t n)
+{
+	char *tmp, tr[256], b[2][32];
+	FILE *f;
+	int ret = fx_cli_tmpfile(CMD, o->series, &tmp, &f);
+
+	if (ret)
+		return ret;
+	trace_col(tr, sizeof(tr), o->trace);
+	fputs(series_cols, f);
+	for (size_t i = 0; i < n; i++) {
+		const struct fx_openloop_result *r = fx_openloop_result(rows[i].ol);
+
+		for (size_t k = 0; k < r->nseries; k++) {
+			const struct fx_openloop_sample *p = &r->series[k];
+
+			fprintf(f, "%s,%s,%s,%u,%u,%zu,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s\n",
+				tr, rows[i].hasher->name, rows[i].layout->name,
+				rows[i].slots, o->copies, k, p->t_ns, p->calls,
+				p->waiters, p->nonempty, p->buckets, p->max_load,
+				fmt_d(b[0], p->keys_per_bucket),
+				fmt_d(b[1], p->exp_keys_per_bucket));
+		}
+	}
+	ret = fx_cli_tmpfile_close(CMD, o->series, tmp, f);
+	return ret ? ret : fx_cli_tmpfile_commit(CMD, o->series, tmp);
+}
+
+/*
+ * prescan - the first pass, when --series (the time span) or thread
+ * copies (the address stride) need it.
+ */
+static int prescan(const struct fx_replay_opts *o, uint64_t *span,
+		   uint64_t *stride)
+{
+	struct fx_openloop_scan sc;
+	struct fx_trace_reader *rd;
+	struct fx_trace_meta meta;
+	struct fx_trace_rec rec;
+	char err[512];
+	int rc, ret = 0;
+
+	*span = 0;
+	*stride = 0;
+	if (fx_trace_open(o->trace, &rd, &meta, err, sizeof(err)))
+		return fx_cli_error(CMD, "%s", err);
+	fx_openloop_scan_init(&sc);
+	while ((rc = fx_trace_next(rd, &rec, err, sizeof(err))) == 1)
+		if (fx_openloop_scan_add(&sc, &rec)) {
+			ret = fx_cli_error(CMD, "%s: out of memory", o->trace);
+			goto out;
+		}
+	if (rc < 0) {
+		ret = fx_cli_error(CMD, "%s", err);
+		goto out;
+	}
+	*span = sc.t_last - sc.t_first;
+	if (o->copies > 1 && o->copy_mode == FX_OL_COPY_THREAD &&
+	    fx_openloop_stride(&sc, o->copies, stride, err, sizeof(err)))
+		ret = fx_cli_error(CMD, "%s: --copies %u --copy-mode thread: %s (use --copy-mode process)",
+				   o->trace, o->copies, err);
+out:
+	fx_openloop_scan_free(&sc);
+	fx_trace_close(rd);
+	return ret;
 }
 
 static double now_sec(void)
@@ -164,7 +263,7 @@ int fx_trace_cmd_replay(int argc, char **argv)
 	size_t n = 0, nrows;
 	char err[512], prov[1024];
 	size_t poff;
-	uint64_t nrec = 0;
+	uint64_t nrec = 0, span = 0, stride = 0;
 	double t0;
 	int ret = 0, rc;
 
@@ -179,6 +278,10 @@ int fx_trace_cmd_replay(int argc, char **argv)
 	for (int i = 1; i < argc && poff < sizeof(prov); i++)
 		poff += (size_t)snprintf(prov + poff, sizeof(prov) - poff, " %s", argv[i]);
 
+	if ((o.series || (o.copies > 1 && o.copy_mode == FX_OL_COPY_THREAD)) &&
+	    (ret = prescan(&o, &span, &stride)))
+		return ret;
+	o.stride = stride;
 	nrows = (size_t)o.nhash * o.nlayout * o.nslots;
 	rows = calloc(nrows, sizeof(*rows));
 	if (!rows)
@@ -191,7 +294,10 @@ int fx_trace_cmd_replay(int argc, char **argv)
 					.slots = o.slots[s], .ncpus = o.ncpus,
 					.nnodes = o.nnodes, .hash_seed = o.hash_seed,
 					.knobs = &o.knobs,
-					.sample_every = o.sample_every };
+					.sample_every = o.sample_every,
+					.copies = o.copies, .copy_mode = o.copy_mode,
+					.stride = stride, .series = o.series != NULL,
+					.series_span = span };
 
 				rows[n] = (struct cfgrow){ .hasher = o.hasher[h],
 							   .layout = o.layout[l],
@@ -242,6 +348,11 @@ int fx_trace_cmd_replay(int argc, char **argv)
 	}
 	if (o.out && (ret = write_csv(&o, prov, rows, n)))
 		goto out;
+	if (o.series && (ret = write_series(&o, rows, n))) {
+		if (o.out)
+			remove(o.out);
+		goto out;
+	}
 	printf("# %s\n", prov);
 	table_rows(stdout, &o, rows, n);
 out:

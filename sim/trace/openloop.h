@@ -21,10 +21,19 @@
  *    by the bucket chain (an EAGAIN wait locks the bucket and walks
  *    nothing; a wake of a bucket without waiters takes no lock);
  *  - records an fx_op_fact per replayed call (sim/stats.h) and, every
- *    sample_every calls, the bucket occupancy of the queued waiters.
+ *    sample_every calls, the bucket occupancy of the queued waiters;
+ *  - replays the PI ops, futex_waitv and futex2 requeue too: a PI lock
+ *    that blocked is left blocked on a lock the core sees owned (by the
+ *    owner the core already has, or a placeholder task of the process:
+ *    the trace does not name the owner), and returns at its traced time,
+ *    handed the lock by a replayed unlock or forced by its timer;
+ *  - with copies > 1 feeds every record N times, as N separate processes
+ *    or as N times the threads of each process at shifted addresses;
+ *  - on request, keeps one occupancy row per sample (the series).
  *
- * PI ops, futex_waitv, FUTEX_FD and futex2 requeue are not replayed:
- * they are counted in "unmodeled" (docs/trace-replay.md).
+ * What stays unreplayed is counted in "unmodeled": FUTEX_FD, unknown
+ * commands, calls of a tid reused by another process, multi-futex calls
+ * whose entries are missing, and a few PI cases (docs/trace-replay.md).
  */
 #ifndef FX_OPENLOOP_H
 #define FX_OPENLOOP_H
@@ -48,6 +57,35 @@ struct fx_openloop_config {
 						   bucket_lines; NULL: none */
 	uint64_t sample_every;	/* occupancy sample every N replayed calls
 				   (0: 4096) */
+	unsigned copies;	/* 0, 1: the trace once; else 2..FX_OL_MAXCOPIES */
+	int copy_mode;		/* FX_OL_COPY_* */
+	uint64_t stride;	/* thread copies: copy c's addresses are
+				   uaddr + c * stride (a multiple of 2 MiB;
+				   fx_openloop_stride()) */
+	bool series;		/* keep one fx_openloop_sample per sample */
+	uint64_t series_span;	/* trace time span (last entry - first
+				   entry): also sample whenever trace time
+				   crosses a multiple of span / 200; 0: no
+				   time marks */
+};
+
+#define FX_OL_COPY_PROCESS	0	/* copy c: N separate processes */
+#define FX_OL_COPY_THREAD	1	/* copy c: more threads, shifted memory */
+#define FX_OL_MAXCOPIES		128
+#define FX_OL_ID_SHIFT		22	/* copy c: pid/tid + (c << 22); ids
+					   must be below 2^22 (PID_MAX_LIMIT) */
+#define FX_OL_TIME_MARKS	200
+
+/* one occupancy sample (--series) */
+struct fx_openloop_sample {
+	uint64_t t_ns;		/* trace time since the first record */
+	uint64_t calls;		/* replayed calls so far (all copies) */
+	uint64_t waiters;	/* tasks asleep in the core */
+	uint64_t nonempty;	/* buckets holding at least one waiter */
+	uint64_t buckets;	/* table sizes, summed over the tables the
+				   waiters' keys landed in (fx_loadstats) */
+	uint64_t max_load;	/* waiter entries in the fullest bucket */
+	double keys_per_bucket, exp_keys_per_bucket;	/* NAN: no waiter */
 };
 
 struct fx_openloop_result {
@@ -62,6 +100,8 @@ struct fx_openloop_result {
 	uint64_t max_waiters;		/* tasks queued in the core, max */
 	uint64_t keys;			/* distinct futex keys met */
 	uint64_t samples;		/* occupancy samples taken */
+	struct fx_openloop_sample *series;	/* cfg.series: the samples */
+	size_t nseries;
 };
 
 struct fx_openloop;
@@ -101,6 +141,41 @@ const char *fx_openloop_errmsg(const struct fx_openloop *ol);
 uint64_t fx_openloop_queued(const struct fx_openloop *ol);
 void fx_openloop_free(struct fx_openloop *ol);
 
+/*
+ * Thread copies need a stride: fx_openloop_scan_* collect, in a first
+ * pass, the 2 MiB chunks the trace's addresses touch and the time span.
+ */
+struct fx_openloop_scan {
+	uint64_t t_first, t_last;	/* first and last entry time */
+	uint64_t records;
+	uint64_t *chunk;		/* distinct chunks touched, unsorted */
+	size_t nchunk, cap;
+	void *set;			/* internal */
+};
+
+void fx_openloop_scan_init(struct fx_openloop_scan *s);
+/* fx_openloop_scan_add - account @rec; Return: 0 or -ENOMEM */
+int fx_openloop_scan_add(struct fx_openloop_scan *s,
+			 const struct fx_trace_rec *rec);
+void fx_openloop_scan_free(struct fx_openloop_scan *s);
+
+/**
+ * fx_openloop_stride - the address stride of @copies thread copies
+ * @s: the scan of the trace
+ * @copies: 2..FX_OL_MAXCOPIES
+ * @stride: out, a multiple of 2 MiB
+ * @err: why none fits; @errlen: its size
+ *
+ * The smallest multiple of 2 MiB above the span of the touched chunks
+ * when @copies copies of it fit below the 47-bit TASK_SIZE; otherwise the
+ * smallest multiple of 2 MiB that keeps every copy's chunks distinct from
+ * every other copy's and below TASK_SIZE.
+ *
+ * Return: 0, -E2BIG (no stride fits), -ENOMEM.
+ */
+int fx_openloop_stride(const struct fx_openloop_scan *s, unsigned copies,
+		       uint64_t *stride, char *err, size_t errlen);
+
 /* ---- the options of "futexsim trace replay" ---- */
 
 #define FX_REPLAY_MAXLIST	64
@@ -108,6 +183,10 @@ void fx_openloop_free(struct fx_openloop *ol);
 struct fx_replay_opts {
 	const char *trace;		/* the trace file */
 	const char *out;		/* --out FILE.csv, or NULL */
+	const char *series;		/* --series FILE.csv, or NULL */
+	unsigned copies;		/* --copies N (default 1) */
+	int copy_mode;			/* --copy-mode process|thread */
+	uint64_t stride;		/* thread copies: set by the command */
 	const struct fx_hasher *hasher[FX_REPLAY_MAXLIST];
 	const struct fx_layout_ops *layout[FX_REPLAY_MAXLIST];
 	unsigned slots[FX_REPLAY_MAXLIST];

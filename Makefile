@@ -101,13 +101,22 @@ bench-hash bench-des bench:
 	      "and run ./configure again"
 endif
 
+# The trace tools' speed (docs/trace-replay.md "Speed"): a plain C
+# program, no Google Benchmark; results/sim-bench/trace.csv.
+$(BUILD)/bench/trace_bench: $(BUILD)/obj/bench/trace_bench.o $(BUILD)/libfutexsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(FX_LIBS)
+bench-trace: $(BUILD)/bench/trace_bench
+	@$(BUILD)/bench/trace_bench results/sim-bench/trace.csv
+
 # All simulator benchmarks, one after the other even under make -j.
-sim-bench: bench-hash bench-des
+sim-bench: bench-hash bench-des bench-trace
 ifneq ($(filter sim-bench,$(MAKECMDGOALS)),)
 bench-des: | bench-hash
+bench-trace: | bench-des
 endif
 
-.PHONY: bench-hash bench-des sim-bench bench
+.PHONY: bench-hash bench-des bench-trace sim-bench bench
 -include $(BUILD)/obj/bench/live_bench.d $(LIVE_OBJS:.o=.d)
 
 # Calibration and validation against the live kernel (docs/calibration.md):

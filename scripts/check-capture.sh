@@ -1,12 +1,22 @@
 #!/bin/sh
-# check-capture.sh - workloads/capture.sh's contract: it traces a tiny
-# multi-threaded program (futex lines in FILE.strace, maps snapshots in
-# FILE.maps, the expected keys in FILE.meta), passes the command's exit
-# status through, and rejects bad usage with exit 2.
+# check-capture.sh [FUTEXSIM] - workloads/capture.sh's contract: it
+# traces a tiny multi-threaded program (futex lines in FILE.strace, maps
+# snapshots in FILE.maps, the expected keys in FILE.meta), passes the
+# command's exit status through, and rejects bad usage with exit 2.  Then
+# the capture, a program not in the bundle, goes through what the bundled
+# traces go through: import (with its maps), stats, open-loop replay with
+# an occupancy series, closed-loop replay (at most 1% of the waits may
+# diverge, 10% with perf; with strace every one matches in practice), and
+# the plots.  The same for --tool perf and --tool bpftrace where they can
+# run here (each says so when it cannot).
 # Prints "skipped: strace not installed" and exits 0 without strace.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 cap=$here/workloads/capture.sh
+fx=${1:-}
+if [ -z "$fx" ]; then
+	fx=$(ls -t "$here"/build/futexsim "$here"/build-*/futexsim 2>/dev/null | head -n 1)
+fi
 if ! command -v strace >/dev/null 2>&1; then
 	echo "skipped: strace not installed"
 	exit 0
@@ -111,6 +121,76 @@ expect 2 "unknown tool" --tool dtrace -o "$tmp/x" -- true
 expect 2 "cannot write" -o "$tmp/no/such/dir/x" -- true
 expect 2 "command not found" -o "$tmp/x" -- /no/such/program
 expect 2 "unknown option" --bogus -o "$tmp/x" -- true
+
+# --- the capture through the whole pipeline ------------------------------
+# pipeline TOOL FILE: import, stats, replays, plots of a capture
+pipeline() {
+	tool=$1; f=$2
+	case $tool in
+	strace) set -- --from strace "$f.strace" --maps "$f.maps" ;;
+	perf) set -- --from perf "$f.perf" ;;
+	bpftrace) set -- --from bpftrace "$f.bpftrace" ;;
+	esac
+	"$fx" trace import "$@" -o "$f.fxt" 2>"$tmp/imp.err" ||
+		{ say "$tool: import failed: $(cat "$tmp/imp.err")"; return; }
+	"$fx" trace stats "$f.fxt" >"$tmp/stats" 2>&1 ||
+		say "$tool: trace stats failed: $(cat "$tmp/stats")"
+	calls=$(sed -n 's/^records [0-9]*, futex calls \([0-9]*\).*/\1/p' "$tmp/stats")
+	[ "${calls:-0}" -gt 100 ] || say "$tool: only ${calls:-no} futex calls in the stats"
+	"$fx" trace replay "$f.fxt" --hash jhash2,xxh3 --layout global,private \
+		--sample 64 --out "$f.replay.csv" --series "$f.series.csv" \
+		>"$tmp/replay" 2>&1 ||
+		say "$tool: open-loop replay failed: $(cat "$tmp/replay")"
+	rows=$(grep -c '^[^#]' "$f.replay.csv" 2>/dev/null)
+	[ "${rows:-0}" -eq 5 ] || say "$tool: replay CSV has ${rows:-no} lines, wanted header + 4"
+	"$fx" run -q --workload trace --topology "package:1 core:4 pu:1" \
+		--seed 1 --out "$f.closed.csv" -- -f "$f.fxt" >"$tmp/closed" 2>&1 ||
+		say "$tool: closed-loop replay failed: $(cat "$tmp/closed")"
+	# the w_waits and w_div_total columns: at most 1% diverged, 10% for
+	# perf, whose capture of this program loses a call now and then (a
+	# '[continued]' line without its start), which can stop a thread
+	res=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+		NR == 2 { print $c["w_waits"], $c["w_div_total"] }' "$f.closed.csv" 2>/dev/null)
+	set -- $res
+	pct=1
+	[ "$tool" = perf ] && pct=10
+	if [ "${1:-0}" -lt 100 ] || [ "${2:-1}" -gt $((${1:-0} * pct / 100)) ]; then
+		say "$tool: closed loop: ${1:-?} waits, ${2:-?} diverged (wanted at most $pct%)"
+	fi
+	if command -v gnuplot >/dev/null 2>&1; then
+		sh "$here/scripts/plot.sh" trace-collisions -o "$tmp/fig-$tool" "$f.replay.csv" >/dev/null 2>"$tmp/plot.err" &&
+		sh "$here/scripts/plot.sh" replay-series "$f.series.csv" "$tmp/fig-$tool" >/dev/null 2>>"$tmp/plot.err" ||
+			say "$tool: plots failed: $(cat "$tmp/plot.err")"
+		ls "$tmp/fig-$tool"/*.svg >/dev/null 2>&1 || say "$tool: no figures"
+	fi
+	echo "check-capture: $tool: ${calls:-?} calls; closed loop: ${1:-?} waits, ${2:-?} diverged"
+}
+if [ -x "$fx" ] && [ -n "$prog" ]; then
+	pipeline strace "$out"
+	if command -v perf >/dev/null 2>&1 &&
+	   perf trace -e 'futex*' -o /dev/null -- true >/dev/null 2>&1; then
+		# shellcheck disable=SC2086
+		"$cap" --tool perf -o "$tmp/p" -- $prog >/dev/null 2>"$tmp/perr"
+		rc=$?
+		[ "$rc" -eq 7 ] || say "perf: exit status $rc, wanted 7 ($(cat "$tmp/perr"))"
+		grep -q '^tool: perf$' "$tmp/p.meta" || say "perf: meta has no 'tool: perf'"
+		pipeline perf "$tmp/p"
+	else
+		echo "check-capture: perf skipped: perf trace cannot run here"
+	fi
+	if command -v bpftrace >/dev/null 2>&1 &&
+	   bpftrace -e 'BEGIN { exit(); }' >/dev/null 2>&1; then
+		# shellcheck disable=SC2086
+		"$cap" --tool bpftrace -o "$tmp/b" -- $prog >/dev/null 2>"$tmp/berr"
+		rc=$?
+		[ "$rc" -eq 7 ] || say "bpftrace: exit status $rc, wanted 7 ($(cat "$tmp/berr"))"
+		pipeline bpftrace "$tmp/b"
+	else
+		echo "check-capture: bpftrace skipped: not installed or cannot attach here"
+	fi
+else
+	echo "check-capture: pipeline skipped: no futexsim binary (give it as \$1)"
+fi
 
 [ "$fail" -eq 0 ] && echo "check-capture: ok ($n futex calls traced)"
 exit "$fail"

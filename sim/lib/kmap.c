@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * kmap.c - the three-word hash map of kmap.h.  The hash is splitmix64's
- * finaliser applied word by word, good enough for addresses, which vary
- * mostly in their middle bits.
+ * kmap.c - the three-word hash map of kmap.h: insertion and growth (the
+ * lookup is inline in kmap.h).  The hash is splitmix64's finaliser
+ * applied word by word, good enough for addresses, which vary mostly in
+ * their middle bits.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kmap.h"
-
-static inline uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline size_t kmap_hash(uint64_t a, uint64_t b, uint64_t c)
-{
-	return (size_t)mix64(a ^ mix64(b ^ mix64(c)));
-}
 
 static int kmap_grow(struct fx_kmap *m)
 {
@@ -38,7 +27,7 @@ static int kmap_grow(struct fx_kmap *m)
 
 		if (!m->v[i])
 			continue;
-		j = kmap_hash(m->k[i][0], m->k[i][1], m->k[i][2]) & (cap - 1);
+		j = fx_kmap_hash(m->k[i][0], m->k[i][1], m->k[i][2]) & (cap - 1);
 		while (v[j])
 			j = (j + 1) & (cap - 1);
 		v[j] = m->v[i];
@@ -52,18 +41,6 @@ static int kmap_grow(struct fx_kmap *m)
 	return 0;
 }
 
-uint32_t fx_kmap_get(const struct fx_kmap *m, uint64_t a, uint64_t b,
-		     uint64_t c)
-{
-	if (!m->v)
-		return FX_KMAP_NONE;
-	for (size_t i = kmap_hash(a, b, c) & m->mask; m->v[i];
-	     i = (i + 1) & m->mask)
-		if (m->k[i][0] == a && m->k[i][1] == b && m->k[i][2] == c)
-			return m->v[i] - 1;
-	return FX_KMAP_NONE;
-}
-
 int fx_kmap_put(struct fx_kmap *m, uint64_t a, uint64_t b, uint64_t c,
 		uint32_t val)
 {
@@ -73,7 +50,7 @@ int fx_kmap_put(struct fx_kmap *m, uint64_t a, uint64_t b, uint64_t c,
 		return -EINVAL;
 	if (2 * (m->n + 1) > m->mask + 1 && kmap_grow(m))
 		return -ENOMEM;
-	for (i = kmap_hash(a, b, c) & m->mask; m->v[i]; i = (i + 1) & m->mask)
+	for (i = fx_kmap_hash(a, b, c) & m->mask; m->v[i]; i = (i + 1) & m->mask)
 		if (m->k[i][0] == a && m->k[i][1] == b && m->k[i][2] == c) {
 			m->v[i] = val + 1;
 			return 0;

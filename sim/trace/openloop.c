@@ -37,6 +37,7 @@
 #include "stats.h"
 #include "hashers/hasher.h"
 #include "layouts/layout.h"
+#include "lib/kmap.h"
 #include "trace/openloop.h"
 #include "trace/tstats.h"
 
@@ -46,87 +47,29 @@
 #define KC_SIZE		(1u << KC_BITS)
 #define KC_ALIGN	(2u << 20)
 
-/* ---- a set of three-word keys with an optional value ---- */
-
-struct kset {
-	uint64_t (*k)[3];
-	uint32_t *v;			/* value + 1; 0 = empty slot */
-	size_t mask, n;
-};
-
-static inline uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline size_t kh(uint64_t a, uint64_t b, uint64_t c)
-{
-	return mix64(a ^ mix64(b ^ mix64(c)));
-}
-
-static int kset_grow(struct kset *s)
-{
-	size_t cap = s->mask ? 2 * (s->mask + 1) : 256;
-	uint64_t (*k)[3] = malloc(cap * sizeof(*k));
-	uint32_t *v = calloc(cap, sizeof(*v));
-
-	if (!k || !v) {
-		free(k);
-		free(v);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; s->mask && i <= s->mask; i++) {
-		size_t j;
-
-		if (!s->v[i])
-			continue;
-		j = kh(s->k[i][0], s->k[i][1], s->k[i][2]) & (cap - 1);
-		while (v[j])
-			j = (j + 1) & (cap - 1);
-		v[j] = s->v[i];
-		memcpy(k[j], s->k[i], sizeof(k[j]));
-	}
-	free(s->k);
-	free(s->v);
-	s->k = k;
-	s->v = v;
-	s->mask = cap - 1;
-	return 0;
-}
+/* ---- three-word keys with an optional value (sim/lib/kmap.h) ---- */
 
 /*
  * kset_get - the value of (a, b, c); when absent and @val is not
  * UINT32_MAX, insert it with @val.  Return: value, UINT32_MAX (absent, or
  * out of memory: *nomem).
  */
-static uint32_t kset_get(struct kset *s, uint64_t a, uint64_t b, uint64_t c,
-			 uint32_t val, bool *nomem)
+static inline uint32_t kset_get(struct fx_kmap *s, uint64_t a, uint64_t b,
+				uint64_t c, uint32_t val, bool *nomem)
 {
-	size_t i;
+	uint32_t v = UINT32_MAX;
 
-	if (2 * (s->n + 1) > s->mask + 1 && kset_grow(s)) {
+	if (val == UINT32_MAX)
+		return fx_kmap_get(s, a, b, c);
+	switch (fx_kmap_add(s, a, b, c, val, &v)) {
+	case 1:
+		return v;
+	case 0:
+		return UINT32_MAX;
+	default:
 		*nomem = true;
 		return UINT32_MAX;
 	}
-	for (i = kh(a, b, c) & s->mask; s->v[i]; i = (i + 1) & s->mask)
-		if (s->k[i][0] == a && s->k[i][1] == b && s->k[i][2] == c)
-			return s->v[i] - 1;
-	if (val == UINT32_MAX)
-		return UINT32_MAX;
-	s->k[i][0] = a;
-	s->k[i][1] = b;
-	s->k[i][2] = c;
-	s->v[i] = val + 1;
-	s->n++;
-	return UINT32_MAX;
-}
-
-static void kset_free(struct kset *s)
-{
-	free(s->k);
-	free(s->v);
 }
 
 /* ---- engine ---- */
@@ -166,12 +109,12 @@ struct fx_openloop {
 	struct fx_openloop_config cfg;
 	struct fx_core *core;
 	struct fx_openloop_result res;
-	struct kset tids;		/* (tid, 0, 0) -> thr index */
+	struct fx_kmap tids;		/* (tid, 0, 0) -> thr index */
 	struct thr *thr;
 	size_t nthr, thr_cap;
-	struct kset chunks;		/* (mm, chunk, 0) mapped */
-	struct kset keys;		/* distinct keys */
-	struct kset files;		/* (inode, 0, 0) -> file index */
+	struct fx_kmap chunks;		/* (mm, chunk, 0) mapped */
+	struct fx_kmap keys;		/* distinct keys */
+	struct fx_kmap files;		/* (inode, 0, 0) -> file index */
 	struct fx_file **file;
 	size_t nfile, file_cap;
 	struct pend *heap;
@@ -180,7 +123,7 @@ struct fx_openloop {
 	struct kcent *kc;
 	union fx_key *kkey;		/* the keys of kc's entries */
 	uint32_t tc_tid[KC_SIZE], tc_idx[KC_SIZE];	/* tid -> thr cache */
-	struct kset owners;		/* (mm, 0, 0) -> placeholder index */
+	struct fx_kmap owners;		/* (mm, 0, 0) -> placeholder index */
 	struct fx_task **owner;
 	size_t nowner, owner_cap;
 	/* a futex_waitv / futex2 requeue waiting for its entries */
@@ -226,11 +169,11 @@ void fx_openloop_free(struct fx_openloop *ol)
 	if (!ol)
 		return;
 	fx_core_free(ol->core);
-	kset_free(&ol->tids);
-	kset_free(&ol->chunks);
-	kset_free(&ol->keys);
-	kset_free(&ol->files);
-	kset_free(&ol->owners);
+	fx_kmap_free(&ol->tids);
+	fx_kmap_free(&ol->chunks);
+	fx_kmap_free(&ol->keys);
+	fx_kmap_free(&ol->files);
+	fx_kmap_free(&ol->owners);
 	free(ol->owner);
 	free(ol->res.series);
 	free(ol->thr);
@@ -598,8 +541,8 @@ static int do_map(struct fx_openloop *ol, const struct fx_trace_rec *rec)
  * record carries, so that add_one() can prefetch it before the lookup */
 static inline size_t kc_slot(uint32_t pid, uint64_t uaddr)
 {
-	return mix64(((uint64_t)pid << 48) ^ (uaddr * 0x9e3779b97f4a7c15ull)) &
-	       (KC_SIZE - 2);
+	return fx_kmap_mix(((uint64_t)pid << 48) ^
+			   (uaddr * 0x9e3779b97f4a7c15ull)) & (KC_SIZE - 2);
 }
 
 static const struct kcent *key_of(struct fx_openloop *ol, struct fx_task *t,
@@ -1697,7 +1640,7 @@ void fx_openloop_scan_init(struct fx_openloop_scan *s)
 void fx_openloop_scan_free(struct fx_openloop_scan *s)
 {
 	if (s->set)
-		kset_free(s->set);
+		fx_kmap_free(s->set);
 	free(s->set);
 	free(s->chunk);
 	memset(s, 0, sizeof(*s));
@@ -1731,7 +1674,7 @@ int fx_openloop_scan_add(struct fx_openloop_scan *s,
 	uint64_t lo = rec->uaddr, hi = rec->uaddr;
 	int ret = 0;
 
-	if (!s->set && !(s->set = calloc(1, sizeof(struct kset))))
+	if (!s->set && !(s->set = calloc(1, sizeof(struct fx_kmap))))
 		return -ENOMEM;
 	if (!s->records++)
 		s->t_first = rec->t_ns;

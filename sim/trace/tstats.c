@@ -19,77 +19,17 @@
 #include <string.h>
 
 #include "futex.h"
+#include "lib/kmap.h"
 #include "trace/tstats.h"
 
-/* ---- a set of three-word keys, open addressing ---- */
-
-struct kset {
-	uint64_t (*k)[3];
-	uint8_t *used;
-	size_t mask, n;
-	bool two;		/* hash words 0 and 1 only (word 2: a value) */
-};
-
-static inline uint64_t mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static inline size_t kset_hash(const struct kset *s, uint64_t a, uint64_t b,
-			       uint64_t c)
-{
-	return s->two ? mix64(a ^ mix64(b)) : mix64(a ^ mix64(b ^ mix64(c)));
-}
-
-static int kset_grow(struct kset *s)
-{
-	size_t cap = s->mask ? 2 * (s->mask + 1) : 1024;
-	uint64_t (*k)[3] = malloc(cap * sizeof(*k));
-	uint8_t *used = calloc(cap, 1);
-
-	if (!k || !used) {
-		free(k);
-		free(used);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; s->mask && i <= s->mask; i++) {
-		size_t j;
-
-		if (!s->used[i])
-			continue;
-		j = kset_hash(s, s->k[i][0], s->k[i][1], s->k[i][2]) & (cap - 1);
-		while (used[j])
-			j = (j + 1) & (cap - 1);
-		used[j] = 1;
-		memcpy(k[j], s->k[i], sizeof(k[j]));
-	}
-	free(s->k);
-	free(s->used);
-	s->k = k;
-	s->used = used;
-	s->mask = cap - 1;
-	return 0;
-}
+/* ---- sets of keys (sim/lib/kmap.h) ---- */
 
 /* kset_add - 1 if (a, b, c) is new, 0 if known, -ENOMEM */
-static int kset_add(struct kset *s, uint64_t a, uint64_t b, uint64_t c)
+static int kset_add(struct fx_kmap *s, uint64_t a, uint64_t b, uint64_t c)
 {
-	size_t i;
+	int r = fx_kmap_add(s, a, b, c, 0, NULL);
 
-	if (2 * (s->n + 1) > s->mask + 1 && kset_grow(s))
-		return -ENOMEM;
-	i = kset_hash(s, a, b, c) & s->mask;
-	for (; s->used[i]; i = (i + 1) & s->mask)
-		if (s->k[i][0] == a && s->k[i][1] == b && s->k[i][2] == c)
-			return 0;
-	s->used[i] = 1;
-	s->k[i][0] = a;
-	s->k[i][1] = b;
-	s->k[i][2] = c;
-	s->n++;
-	return 1;
+	return r < 0 ? r : !r;
 }
 
 /* ---- private state ---- */
@@ -100,8 +40,8 @@ struct tmap {			/* one MAP_SHARED record */
 };
 
 struct fx_tstats_priv {
-	struct kset keys;
-	struct kset tids;		/* (pid, tid) -> thread index */
+	struct fx_kmap keys;
+	struct fx_kmap tids;		/* (pid, tid, 0) -> thread index */
 	size_t thr_cap;
 	struct tmap *maps;
 	size_t nmaps, maps_cap;
@@ -127,7 +67,6 @@ int fx_tstats_init(struct fx_tstats *s)
 	}
 	fx_qhist_init(s->blocked_ns);
 	s->priv->width = 1;
-	s->priv->tids.two = true;
 	return 0;
 }
 
@@ -136,10 +75,8 @@ void fx_tstats_free(struct fx_tstats *s)
 	struct fx_tstats_priv *p = s->priv;
 
 	if (p) {
-		free(p->keys.k);
-		free(p->keys.used);
-		free(p->tids.k);
-		free(p->tids.used);
+		fx_kmap_free(&p->keys);
+		fx_kmap_free(&p->tids);
 		free(p->maps);
 		free(p->heap);
 		free(p);
@@ -258,20 +195,14 @@ static bool cmd_has_uaddr2(unsigned cmd)
 static int thread_note(struct fx_tstats *s, const struct fx_trace_rec *rec)
 {
 	struct fx_tstats_priv *p = s->priv;
-	struct kset *ts = &p->tids;
-	size_t i;
+	uint32_t i = fx_kmap_get(&p->tids, rec->pid, rec->tid, 0);
 
-	if (2 * (ts->n + 1) > ts->mask + 1 && kset_grow(ts))
-		return -ENOMEM;
-	i = kset_hash(ts, rec->pid, rec->tid, 0) & ts->mask;
-	for (; ts->used[i]; i = (i + 1) & ts->mask) {
-		if (ts->k[i][0] == rec->pid && ts->k[i][1] == rec->tid) {
-			struct fx_tstats_thread *t = &s->thr[ts->k[i][2]];
+	if (i != FX_KMAP_NONE) {
+		struct fx_tstats_thread *t = &s->thr[i];
 
-			t->calls++;
-			t->last_ns = rec->t_ns;
-			return 0;
-		}
+		t->calls++;
+		t->last_ns = rec->t_ns;
+		return 0;
 	}
 	if (s->nthr == p->thr_cap) {
 		size_t cap = p->thr_cap ? 2 * p->thr_cap : 64;
@@ -282,11 +213,9 @@ static int thread_note(struct fx_tstats *s, const struct fx_trace_rec *rec)
 		s->thr = n;
 		p->thr_cap = cap;
 	}
-	ts->used[i] = 1;
-	ts->k[i][0] = rec->pid;
-	ts->k[i][1] = rec->tid;
-	ts->k[i][2] = s->nthr;
-	ts->n++;
+	if (s->nthr >= FX_KMAP_NONE ||
+	    fx_kmap_put(&p->tids, rec->pid, rec->tid, 0, (uint32_t)s->nthr))
+		return -ENOMEM;
 	s->thr[s->nthr++] = (struct fx_tstats_thread){
 		.pid = rec->pid, .tid = rec->tid, .calls = 1,
 		.first_ns = rec->t_ns, .last_ns = rec->t_ns };

@@ -20,6 +20,7 @@
 #include "des/des.h"
 #include "hashers/hasher.h"
 #include "layouts/layout.h"
+#include "lib/csv.h"
 #include "topo.h"
 #include "workload.h"
 
@@ -132,22 +133,6 @@ struct config {
 	const char *profile;
 };
 
-/* RFC 4180: quote a field holding a comma or a quote */
-static void csv_str(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -201,13 +186,13 @@ static void csv_row(FILE *f, const struct config *c, unsigned nthreads,
 	fx_opstats_metrics(&r->opstats, &om);
 	fx_topo_label(c->topo, label, sizeof(label));
 	fprintf(f, "%s,", c->wl->name);
-	csv_str(f, c->wopts);
+	fx_csv_field(f, c->wopts);
 	fputc(',', f);
-	csv_str(f, c->topo_spec);
+	fx_csv_field(f, c->topo_spec);
 	fprintf(f, ",%s,%u,%u,%s,%s,%" PRIu64 ",%u,%" PRIu64 ",", label,
 		c->topo->ncpus, c->topo->nnodes, c->hasher->name,
 		c->layout->name, c->slots, nthreads, c->seed);
-	csv_str(f, c->profile);
+	fx_csv_field(f, c->profile);
 	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
 		r->sim_ns, r->events, r->syscalls, r->futex_ops, r->ops);
 	num(f, r->throughput, false);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lib/csv.h"
 #include "sweep.h"
 
 #define MAXCOLS 512
@@ -88,7 +89,7 @@ static int merge_csv(const struct fx_sweep_grid *g, const char *dir,
 		p = text;
 		while ((line = next_line(&p)) && *line == '#')
 			hash_lines = true;
-		n = line ? fx_sweep_csv_split(line, fl, MAXCOLS) : -EINVAL;
+		n = line ? fx_csv_split(line, fl, MAXCOLS) : -EINVAL;
 		for (int j = 0; j < n; j++) {
 			if (col_find(&u, fl[j]) >= 0)
 				continue;
@@ -127,7 +128,7 @@ static int merge_csv(const struct fx_sweep_grid *g, const char *dir,
 	for (unsigned j = 0; j < u.n; j++) {
 		if (j)
 			fputc(',', f);
-		fx_sweep_csv_field(f, u.name[j]);
+		fx_csv_field(f, u.name[j]);
 	}
 	fputc('\n', f);
 	for (unsigned long i = 0; i < g->ncells; i++) {
@@ -150,12 +151,12 @@ static int merge_csv(const struct fx_sweep_grid *g, const char *dir,
 			if (nh < 0 && *line == '#')
 				continue;
 			if (nh < 0) {
-				nh = fx_sweep_csv_split(line, hf, MAXCOLS);
+				nh = fx_csv_split(line, hf, MAXCOLS);
 				for (int j = 0; j < nh; j++)
 					map[j] = col_find(&u, hf[j]);
 				continue;
 			}
-			nr = fx_sweep_csv_split(line, rf, MAXCOLS);
+			nr = fx_csv_split(line, rf, MAXCOLS);
 			if (nr != nh) {
 				ret = -EINVAL;
 				snprintf(err, errlen, "%s: a row of %d fields under a header of %d",
@@ -170,7 +171,7 @@ static int merge_csv(const struct fx_sweep_grid *g, const char *dir,
 			for (unsigned j = 0; j < u.n; j++) {
 				if (j)
 					fputc(',', f);
-				fx_sweep_csv_field(f, row[j]);
+				fx_csv_field(f, row[j]);
 			}
 			fputc('\n', f);
 		}

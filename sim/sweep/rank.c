@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/csv.h"
 #include "sweep.h"
 
 #define MAXCOLS 512
@@ -111,7 +112,7 @@ static int collect(const char *path, const char *const *gcols, unsigned ngc,
 		if (!*line || (*line == '#' && nh < 0))
 			continue;
 		if (nh < 0) {
-			nh = fx_sweep_csv_split(line, hdr, MAXCOLS);
+			nh = fx_csv_split(line, hdr, MAXCOLS);
 			for (int j = 0; j < nh; j++) {
 				for (unsigned k = 0; k < ngc; k++)
 					if (!strcmp(hdr[j], gcols[k]))
@@ -132,7 +133,7 @@ static int collect(const char *path, const char *const *gcols, unsigned ngc,
 			}
 			continue;
 		}
-		n = fx_sweep_csv_split(line, f, MAXCOLS);
+		n = fx_csv_split(line, f, MAXCOLS);
 		if (n != nh)
 			continue;
 		for (unsigned k = 0; k < ngc; k++)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/tmpfile.h"
+#include "lib/csv.h"
 #include "sweep.h"
 
 const char *fx_sweep_state_name(enum fx_sweep_state s)
@@ -155,7 +156,7 @@ static bool csv_ok(const char *path)
 		*next++ = '\0';
 		if (nhdr < 0 && *line == '#')
 			continue;
-		n = fx_sweep_csv_split(line, f, 512);
+		n = fx_csv_split(line, f, 512);
 		if (n <= 0)
 			ok = false;
 		else if (nhdr < 0)

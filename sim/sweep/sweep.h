@@ -241,20 +241,6 @@ int fx_sweep_file_write(const char *path, const void *data, size_t len);
 /* fx_sweep_mkdirs - mkdir -p; 0 or -errno */
 int fx_sweep_mkdirs(const char *path);
 
-/* ---- CSV (csv.c) ---- */
-
-/**
- * fx_sweep_csv_split - split one CSV line (RFC 4180 quoting) in place
- * @line: the line without its newline; modified
- * @f: out, pointers to the unquoted fields
- * @max: size of @f
- *
- * Return: the number of fields, or -EINVAL (bad quoting, too many).
- */
-int fx_sweep_csv_split(char *line, char **f, int max);
-/* fx_sweep_csv_field - write @s, quoted when it holds , " or newline */
-void fx_sweep_csv_field(FILE *f, const char *s);
-
 /* ---- one cell's execution (exec.c) ---- */
 
 /**

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lib/csv.h"
 #include "sweep/sweep.h"
 
 static const struct fx_sweep_env nofiles = { .traces = "/nonexistent", .nofiles = true };
@@ -557,7 +558,7 @@ static void test_csv_and_sha(void **state)
 	int n;
 
 	(void)state;
-	n = fx_sweep_csv_split(line, f, 8);
+	n = fx_csv_split(line, f, 8);
 	assert_int_equal(n, 5);
 	assert_string_equal(f[1], "b,c");
 	assert_string_equal(f[2], "d\"e");
@@ -566,12 +567,12 @@ static void test_csv_and_sha(void **state)
 	for (int i = 0; i < n; i++) {
 		if (i)
 			fputc(',', out);
-		fx_sweep_csv_field(out, f[i]);
+		fx_csv_field(out, f[i]);
 	}
 	fclose(out);
 	assert_string_equal(buf, "a,\"b,c\",\"d\"\"e\",,f");
 	free(buf);
-	assert_int_equal(fx_sweep_csv_split(bad, f, 8), -EINVAL);
+	assert_int_equal(fx_csv_split(bad, f, 8), -EINVAL);
 	/* FIPS 180-4 examples */
 	fx_sweep_sha256("abc", 3, hex);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -2,16 +2,16 @@
 /*
  * csv.c - the CSV of futexsim's result files (RFC 4180): a field holding
  * a comma, a quote or a newline is quoted, quotes doubled.  Writing a
- * split field back with fx_sweep_csv_field() gives the bytes it was read
+ * split field back with fx_csv_field() gives the bytes it was read
  * from, which keeps a merged file byte-identical to its cells.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sweep.h"
+#include "csv.h"
 
-int fx_sweep_csv_split(char *line, char **f, int max)
+int fx_csv_split(char *line, char **f, int max)
 {
 	int n = 0;
 	char *r = line;
@@ -54,7 +54,7 @@ int fx_sweep_csv_split(char *line, char **f, int max)
 	}
 }
 
-void fx_sweep_csv_field(FILE *f, const char *s)
+void fx_csv_field(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\n")) {
 		fputs(s, f);

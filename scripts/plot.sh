@@ -256,6 +256,20 @@ RUN_COLS='workload,wopts,topology,topo_label,cpus,nodes,hasher,layout,slots,'\
 'walked_p99,walked_max,remote_share,ctx_switches,ipis,idle_exits,'\
 'migrations,timeouts'
 AWK_LIB='
+# figname(base): a figure file name not used yet in this run
+function figname(base,    b, u) {
+	b = base
+	for (u = 2; b in FIGUSED; u++)
+		b = base "-" u
+	FIGUSED[b] = 1
+	return b
+}
+# nsfmt(v): nanoseconds as "1.23us"
+function nsfmt(v) {
+	if (v >= 1e6) return sprintf("%.3gms", v / 1e6)
+	if (v >= 1e3) return sprintf("%.3gus", v / 1e3)
+	return sprintf("%.3gns", v)
+}
 function fail(msg) {
 	if (!failed)
 		printf "plot.sh: %s: %s\n", src, msg > "/dev/stderr"
@@ -859,7 +873,7 @@ plot_latency_cdf() {
 				lab = kk[1] " / " kk[2]
 				if (VARY[g, 3]) lab = lab ", " (kk[3] == "" ? "(no options)" : kk[3])
 				if (VARY[g, 4]) lab = lab ", " kk[4] " slots"
-				lab = lab sprintf(" (n=%d%s, p50 %s, p99 %s)", tot, nseed[g, k] > 1 ? " of " nseed[g, k] " seeds" : "", nsfmt(p50), nsfmt(p99))
+				lab = lab sprintf(" (n=%d%s, p50 %s, p99 %s)", tot, nseed[g, k] > 1 ? " of " nseed[g, k] " seeds" : "", nsfmt_sp(p50), nsfmt_sp(p99))
 				plot = plot (i > 1 ? ", \\\n     " : "") sprintf("\"%s\" index %d using 1:2 with lines lw 2 dt %d title \"%s\"", dat, i - 1, 1 + int((i - 1) / 8) % 4, gpstr(lab))
 			}
 			close(dat)
@@ -876,7 +890,7 @@ plot_latency_cdf() {
 				for (mi = 1; mi <= nm; mi++) {
 					v = (mi == 1 ? 1 : mi == 2 ? 2 : 5) * 10 ^ d
 					if (v >= xa && v <= xb)
-						tics = tics (tics == "" ? "" : ", ") sprintf("\"%s\" %.10g", nsfmt(v), v)
+						tics = tics (tics == "" ? "" : ", ") sprintf("\"%s\" %.10g", nsfmt_sp(v), v)
 				}
 			if (tics != "")
 				printf "set xtics (%s)\n", tics > gp
@@ -889,7 +903,7 @@ plot_latency_cdf() {
 		if (empty)
 			printf "plot.sh: %s: %d configuration(s) without wake-ups left out\n", src, empty > "/dev/stderr"
 	}
-	function nsfmt(v) {
+	function nsfmt_sp(v) {
 		if (v >= 1e6) return sprintf("%.3g ms", v / 1e6)
 		if (v >= 1e3) return sprintf("%.3g us", v / 1e3)
 		return sprintf("%.3g ns", v)
@@ -997,18 +1011,6 @@ function bench_end() {
 		fail("no header line: not a \"make bench\" bench.csv")
 	if (!NR_ROWS)
 		fail("no data rows (every benchmark skipped?)")
-}
-function figname(base,    b, u) {
-	b = base
-	for (u = 2; b in FIGUSED; u++)
-		b = base "-" u
-	FIGUSED[b] = 1
-	return b
-}
-function nsfmt(v) {
-	if (v >= 1e6) return sprintf("%.3gms", v / 1e6)
-	if (v >= 1e3) return sprintf("%.3gus", v / 1e3)
-	return sprintf("%.3gns", v)
 }
 '
 
@@ -1875,13 +1877,6 @@ function replay_end() {
 	if (!NR_ROWS)
 		fail("no data rows")
 }
-function figname(base,    b, u) {
-	b = base
-	for (u = 2; b in FIGUSED; u++)
-		b = base "-" u
-	FIGUSED[b] = 1
-	return b
-}
 function slotname(s) {
 	return s == 0 ? "kernel size" : s " slots"
 }
@@ -2173,18 +2168,6 @@ plot_wake_nodes() {
 	esac
 	awk -v src="$csv" -v dir="$work" -v pct="$pct" "$AWK_LIB"'
 	{ jtokline($0) }
-	function figname(base,    b, u) {
-		b = base
-		for (u = 2; b in FIGUSED; u++)
-			b = base "-" u
-		FIGUSED[b] = 1
-		return b
-	}
-	function nsfmt(v) {
-		if (v >= 1e6) return sprintf("%.3gms", v / 1e6)
-		if (v >= 1e3) return sprintf("%.3gus", v / 1e3)
-		return sprintf("%.3gns", v)
-	}
 	# mat(c, f, i, j): wake_nodes.f[i][j] of configuration c, checked
 	# (null, which the writer gives for a mean of nothing, is 0)
 	function mat(c, f, i, j,    p) {

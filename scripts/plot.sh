@@ -255,7 +255,7 @@ RUN_COLS='workload,wopts,topology,topo_label,cpus,nodes,hasher,layout,slots,'\
 'lock_wait_max_ns,locked_ops,collision_rate,xproc_rate,walked_mean,'\
 'walked_p99,walked_max,remote_share,ctx_switches,ipis,idle_exits,'\
 'migrations,timeouts'
-AWK_LIB='
+AWK_LIB=$(cat "$(dirname "$0")/lib/csv.awk")'
 # figname(base): a figure file name not used yet in this run
 function figname(base,    b, u) {
 	b = base
@@ -275,29 +275,6 @@ function fail(msg) {
 		printf "plot.sh: %s: %s\n", src, msg > "/dev/stderr"
 	failed = 1
 	exit 3
-}
-function csvsplit(s, F,    n, i, c, fld, q, len) {
-	if (index(s, "\"") == 0)
-		return split(s, F, ",")
-	n = 0; fld = ""; q = 0; len = length(s)
-	for (i = 1; i <= len; i++) {
-		c = substr(s, i, 1)
-		if (q) {
-			if (c != "\"")
-				fld = fld c
-			else if (substr(s, i + 1, 1) == "\"") {
-				fld = fld "\""; i++
-			} else
-				q = 0
-		} else if (c == "\"")
-			q = 1
-		else if (c == ",") {
-			F[++n] = fld; fld = ""
-		} else
-			fld = fld c
-	}
-	F[++n] = fld
-	return q ? -1 : n
 }
 function run_line(s,    n, i, F, want, W, nw) {
 	sub(/\r$/, "", s)

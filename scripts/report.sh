@@ -111,7 +111,7 @@ fi
 		done
 	fi
 	echo "#FILE end -"
-} | awk -v tmp="$tmp" -v mode="$mode" -v dir="$dir" '
+} | awk -v tmp="$tmp" -v mode="$mode" -v dir="$dir" "$(cat "$here/lib/csv.awk")"'
 BEGIN { ncell = 0 }
 function fail(msg) {
 	if (!failed)
@@ -126,29 +126,6 @@ function esc(s) {
 	gsub(/"/, "\\&quot;", s)
 	gsub(/\047/, "\\&#39;", s)
 	return s
-}
-function csvsplit(s, F,    n, i, c, fld, q, len) {
-	if (index(s, "\"") == 0)
-		return split(s, F, ",")
-	n = 0; fld = ""; q = 0; len = length(s)
-	for (i = 1; i <= len; i++) {
-		c = substr(s, i, 1)
-		if (q) {
-			if (c != "\"")
-				fld = fld c
-			else if (substr(s, i + 1, 1) == "\"") {
-				fld = fld "\""; i++
-			} else
-				q = 0
-		} else if (c == "\"")
-			q = 1
-		else if (c == ",") {
-			F[++n] = fld; fld = ""
-		} else
-			fld = fld c
-	}
-	F[++n] = fld
-	return q ? -1 : n
 }
 function isnum(v) {
 	return v ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/

@@ -1300,6 +1300,26 @@ out:
 /* ---- records ---- */
 
 /*
+ * call_thread - count a call and find (or make) its thread in *@ti.
+ * Return: 0; 1 when its thread is not modelled (a tid reused by another
+ * process: counted as unmodeled); or a negative errno.
+ */
+static int call_thread(struct fx_openloop *ol, const struct fx_trace_rec *rec,
+		       long *ti)
+{
+	ol->res.calls++;
+	*ti = get_thread(ol, rec->pid, rec->tid, rec->cpu);
+	if (*ti == -ESRCH) {
+		ol->res.unmodeled++;
+		return 1;
+	}
+	if (*ti < 0)
+		return *ti == -ENOMEM ? ol_err(ol, -ENOMEM, "out of memory") :
+		       (int)*ti;
+	return 0;
+}
+
+/*
  * add_one - replay one record of one copy (ids and addresses already
  * those of the copy).  Return: 0 or a negative errno.
  */
@@ -1333,15 +1353,9 @@ static int add_one(struct fx_openloop *ol, const struct fx_trace_rec *rec)
 	}
 	/* the key cache line, fetched while the thread is looked up */
 	__builtin_prefetch(&ol->kc[kc_slot(rec->pid, rec->uaddr)]);
-	ol->res.calls++;
-	ti = get_thread(ol, rec->pid, rec->tid, rec->cpu);
-	if (ti == -ESRCH) {
-		ol->res.unmodeled++;
-		return 0;
-	}
-	if (ti < 0)
-		return ti == -ENOMEM ? ol_err(ol, -ENOMEM, "out of memory") :
-		       (int)ti;
+	ret = call_thread(ol, rec, &ti);
+	if (ret)
+		return ret > 0 ? 0 : ret;
 	th = &ol->thr[ti];
 	if (rec->kind == FX_TR_FUTEX) {
 		unsigned flags = fx_futex_to_flags(rec->op);
@@ -1416,15 +1430,9 @@ static int add_multi(struct fx_openloop *ol, const struct fx_trace_rec *call,
 	long ti;
 	int ret;
 
-	ol->res.calls++;
-	ti = get_thread(ol, call->pid, call->tid, call->cpu);
-	if (ti == -ESRCH) {
-		ol->res.unmodeled++;
-		return 0;
-	}
-	if (ti < 0)
-		return ti == -ENOMEM ? ol_err(ol, -ENOMEM, "out of memory") :
-		       (int)ti;
+	ret = call_thread(ol, call, &ti);
+	if (ret)
+		return ret > 0 ? 0 : ret;
 	ret = do_multi(ol, call, &ol->thr[ti], ent, n);
 	if (ret == 1) {
 		ol->res.unmodeled++;

@@ -11,7 +11,10 @@
 #            --cpus/--nodes of the recording host (NAME.meta)
 #                                         -> OUTDIR/NAME.replay.csv,
 #                                            OUTDIR/NAME.series.csv
+#   futexsim run --workload trace        (closed loop, the recording
+#            host's CPUs, seed 1)       -> OUTDIR/NAME.closed.csv
 #   scripts/plot.sh trace-occupancy      -> OUTDIR/figures/trace-waiters-NAME.*
+#   scripts/plot.sh replay-series        -> OUTDIR/figures/replay-series-NAME.*
 # then scripts/plot.sh trace-collisions over all replay CSVs
 # (OUTDIR/figures/trace-collisions.*), a one-line summary per trace on
 # stdout and OUTDIR/summary.md (the table of workloads/traces/README.md).
@@ -55,8 +58,8 @@ fi
 meta() { sed -n "s/^$1: *//p" "$2" | head -n 1; }
 
 csvs=
-printf '| trace | futex calls | distinct keys | max waiters | blocked p50 (us) | jhash2 global | jhash2 private |\n' >"$tmp/summary.md"
-printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n' >>"$tmp/summary.md"
+printf '| trace | futex calls | distinct keys | max waiters | blocked p50 (us) | jhash2 global | jhash2 private | closed loop: waits matched |\n' >"$tmp/summary.md"
+printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n' >>"$tmp/summary.md"
 for n in $NAMES; do
 	d=$tracedir/$n
 	[ -f "$d/$n.strace.xz" ] || die "$d/$n.strace.xz: no such trace"
@@ -87,8 +90,19 @@ for n in $NAMES; do
 		--layout global,pernode,private --cpus "$cpus" --nodes "$nodes" \
 		--out "$n.replay.csv" --series "$n.series.csv") >"$tmp/$n.replay.txt" 2>&1 ||
 		{ cat "$tmp/$n.replay.txt" >&2; die "$n: trace replay failed"; }
+	# closed loop on the recording host's CPUs (one package, its nodes)
+	topo="package:1 numa:$nodes core:$((cpus / nodes > 0 ? cpus / nodes : 1)) pu:1"
+	[ "$nodes" -gt 1 ] || topo="package:1 core:$cpus pu:1"
+	"$FUTEXSIM" run -q --workload trace --topology "$topo" --seed 1 \
+		--out "$tmp/$n.closed.csv" -- -f "$out/$n.fxt" >"$tmp/$n.closed.txt" 2>&1 ||
+		{ cat "$tmp/$n.closed.txt" >&2; die "$n: closed-loop replay failed"; }
+	mv -f "$tmp/$n.closed.csv" "$out/$n.closed.csv" &&
+		mv -f "$tmp/$n.closed.csv.json" "$out/$n.closed.csv.json" ||
+		die "$n: cannot write the closed-loop results"
 	"$here/plot.sh" trace-occupancy "$out/$n.stats.json" "$out/figures" >"$tmp/$n.plot.log" ||
 		die "$n: plot.sh trace-occupancy failed"
+	"$here/plot.sh" replay-series "$out/$n.series.csv" "$out/figures" >>"$tmp/$n.plot.log" ||
+		die "$n: plot.sh replay-series failed"
 	csvs="$csvs $n.replay.csv"
 
 	# summary: stats JSON (one member per line where it matters) and the CSV
@@ -108,18 +122,20 @@ for n in $NAMES; do
 		next
 	}
 	/^#/ { next }
-	!hdr { for (i = 1; i <= NF; i++) col[$i] = i; hdr = 1; next }
-	$col["hasher"] == "jhash2" { cr[$col["layout"]] = $col["collision_rate"] }
+	f == 2 && !hdr { for (i = 1; i <= NF; i++) col[$i] = i; hdr = 1; next }
+	f == 2 && $col["hasher"] == "jhash2" { cr[$col["layout"]] = $col["collision_rate"] }
+	f == 3 && FNR == 1 { for (i = 1; i <= NF; i++) ccol[$i] = i; next }
+	f == 3 && FNR == 2 { waits = $ccol["w_waits"]; div = $ccol["w_div_total"] }
 	END {
-		if (calls == "" || maxw == "" || p50 == "" || !("global" in cr) || !("private" in cr)) {
+		if (calls == "" || maxw == "" || p50 == "" || !("global" in cr) || !("private" in cr) || waits == "") {
 			print "traces.sh: " name ": stats or replay output lacks a field" > "/dev/stderr"
 			exit 1
 		}
-		printf "%-18s %6d calls %5d keys  max waiters %3d  blocked p50 %9.1f us  jhash2 collision rate global %.4f private %.4f (%d CPUs)\n", \
-			name, calls, keys, maxw, p50 / 1000, cr["global"], cr["private"], cpus
-		printf "| %s | %d | %d | %d | %.1f | %.4f | %.4f |\n", name, calls, keys, maxw, p50 / 1000, \
-			cr["global"], cr["private"] >> sum
-	}' sum="$tmp/summary.md" FS=, "$out/$n.stats.json" "$out/$n.replay.csv" || die "$n: summary failed"
+		printf "%-18s %6d calls %5d keys  max waiters %3d  blocked p50 %9.1f us  jhash2 collision rate global %.4f private %.4f  closed loop %d of %d waits matched (%d CPUs)\n", \
+			name, calls, keys, maxw, p50 / 1000, cr["global"], cr["private"], waits - div, waits, cpus
+		printf "| %s | %d | %d | %d | %.1f | %.4f | %.4f | %d of %d |\n", name, calls, keys, maxw, p50 / 1000, \
+			cr["global"], cr["private"], waits - div, waits >> sum
+	}' sum="$tmp/summary.md" FS=, "$out/$n.stats.json" "$out/$n.replay.csv" "$out/$n.closed.csv" || die "$n: summary failed"
 done
 # shellcheck disable=SC2086
 (cd "$out" && "$here/plot.sh" trace-collisions -o figures $csvs) >"$tmp/collisions.log" ||

@@ -313,7 +313,11 @@ struct fx_hb *fx_hash(struct fx_core *core, const union fx_key *key,
 					info ? info : &tmp);
 }
 
-/* fx_hb_rehash - move every waiter of @old[0..n) to its current bucket. */
+/*
+ * fx_hb_rehash - move every waiter of @old[0..n) whose key hashes
+ * elsewhere now to its current bucket, in chain order; the others stay
+ * where they are, in their order.
+ */
 void fx_hb_rehash(struct fx_core *core, struct fx_hb *old, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -323,6 +327,8 @@ void fx_hb_rehash(struct fx_core *core, struct fx_hb *old, unsigned n)
 			struct fx_hb *hb = fx_hash(core, &q->key, q->task->mm,
 						   NULL);
 
+			if (hb == &old[i])
+				continue;
 			plist_del(&q->list, &old[i].chain);
 			old[i].waiters--;
 			plist_add(&q->list, &hb->chain);

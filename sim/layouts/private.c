@@ -72,9 +72,14 @@ static struct fx_hb *private_bucket(struct fx_core *core, void *state,
 /*
  * phash_install - replace @mm's private hash by one of @slots buckets and
  * move every queued waiter to its new bucket (futex_rehash_private()).
+ * A first private hash also takes the waiters of @mm's private keys out
+ * of the per-node tables @nt.  The kernel never has any there (the hash
+ * is made as the process gains its second thread, and its only thread is
+ * not waiting then); a replay that makes threads late can, and they must
+ * not be stranded in buckets their keys no longer hash to.
  */
-static int phash_install(struct fx_core *core, struct fx_mm *mm,
-			 unsigned slots, bool custom)
+static int phash_install(struct fx_core *core, struct fx_nodetab *nt,
+			 struct fx_mm *mm, unsigned slots, bool custom)
 {
 	struct phash *old = mm->hash, *ph;
 
@@ -98,6 +103,9 @@ static int phash_install(struct fx_core *core, struct fx_mm *mm,
 			fx_hb_rehash(core, old->tab, old->slots);
 		free(old->tab);
 		free(old);
+	} else if (slots) {
+		for (unsigned n = 0; n < nt->nnodes; n++)
+			fx_hb_rehash(core, nt->tab[n], nt->size);
 	}
 	return 0;
 }
@@ -144,7 +152,7 @@ static int private_thread_new(struct fx_core *core, void *state,
 		slots = nt->size;
 	if (cur >= slots)
 		return 0;
-	return phash_install(core, mm, slots, false);
+	return phash_install(core, nt, mm, slots, false);
 }
 
 static long private_prctl(struct fx_core *core, void *state, struct fx_mm *mm,
@@ -162,7 +170,7 @@ static long private_prctl(struct fx_core *core, void *state, struct fx_mm *mm,
 		/* Once the global hash is selected there is no way back. */
 		if (ph && !ph->slots)
 			return -EBUSY;
-		return phash_install(core, mm, (unsigned)arg3, true);
+		return phash_install(core, state, mm, (unsigned)arg3, true);
 	case FX_PR_FUTEX_HASH_GET_SLOTS:
 		return ph && ph->slots ? (long)ph->slots : 0;
 	default:

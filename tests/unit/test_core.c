@@ -503,6 +503,56 @@ static void test_rehash_keeps_order(void **state)
 	fx_core_free(c);
 }
 
+/*
+ * A first private hash takes this process's private-key waiters out of
+ * the global tables (a replay may make a thread while another waits; the
+ * kernel cannot), in their order, and leaves other processes' waiters
+ * and their order alone.
+ */
+static void test_first_private_hash(void **state)
+{
+	struct fx_core *c = mkcore("private", 2, 1);
+	struct fx_task *t = fx_mm_new(c, 1), *u = fx_mm_new(c, 10);
+	struct fx_q q[3], o;
+	union fx_key k, ko;
+	struct fx_hb *g, *gp, *hb;
+
+	assert_int_equal(fx_get_futex_key(t, BASE, FX_FLAGS_SIZE_32, &k, FX_READ), 0);
+	assert_int_equal(fx_get_futex_key(u, BASE, FX_FLAGS_SIZE_32, &ko, FX_READ), 0);
+	g = fx_hash(c, &k, t->mm, NULL);
+	assert_true(g->table >= 0);		/* one thread: global tables */
+	for (int i = 0; i < 3; i++) {
+		fx_q_init(&q[i], t);
+		q[i].key = k;
+		fx_queue(&q[i], g);
+	}
+	fx_q_init(&o, u);
+	o.key = ko;
+	gp = fx_hash(c, &ko, u->mm, NULL);
+	fx_queue(&o, gp);
+	assert_non_null(fx_task_clone(t, 2, FX_CLONE_VM | FX_CLONE_THREAD, 0));
+	assert_int_equal(fx_private_hash_slots(t), 16);
+	hb = fx_hash(c, &k, t->mm, NULL);
+	assert_int_equal(hb->table, -1);
+	assert_int_equal(hb->waiters, 3);
+	for (int i = 0; i < 3; i++)
+		assert_ptr_equal(q[i].lock_ptr, hb);
+	{
+		struct fx_q *it;
+		int n = 0;
+
+		plist_for_each_entry(it, &hb->chain, list)
+			assert_ptr_equal(it, &q[n++]);	/* in their order */
+		assert_int_equal(n, 3);
+	}
+	assert_ptr_equal(o.lock_ptr, gp);	/* the other process's stays */
+	assert_int_equal(gp->waiters, 1);
+	for (int i = 0; i < 3; i++)
+		fx_unqueue(&q[i]);
+	fx_unqueue(&o);
+	fx_core_free(c);
+}
+
 static void test_memory(void **state)
 {
 	struct fx_core *c = mkcore(NULL, 2, 1);
@@ -556,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_private_hash_sizing),
 		cmocka_unit_test(test_clone_rule_variants),
 		cmocka_unit_test(test_rehash_keeps_order),
+		cmocka_unit_test(test_first_private_hash),
 		cmocka_unit_test(test_memory),
 	};
 

@@ -219,7 +219,7 @@ static void test_replay_one_bucket(void **state)
  * wait, 32259's, has no traced wake: forced).  Made only at their first
  * calls, 32240 would wait in the global table and the wake would miss.
  */
-static void test_replay_thread_new(void **state)
+static void replay_xz_threads(bool thread_new)
 {
 	static const char *const cand[] = {
 		"tests/trace/replay/xz-threads.fxt",
@@ -234,13 +234,13 @@ static void test_replay_thread_new(void **state)
 	char msg[256];
 	int rc;
 
-	(void)state;
 	for (unsigned i = 0; cand[i] && !rd; i++)
 		if (fx_trace_open(cand[i], &rd, &meta, msg, sizeof(msg)))
 			rd = NULL;
 	assert_non_null(rd);
 	while ((rc = fx_trace_next(rd, &rec, msg, sizeof(msg))) == 1)
-		assert_int_equal(fx_openloop_add(ol, &rec), 0);
+		if (thread_new || rec.kind != FX_TR_THREAD_NEW)
+			assert_int_equal(fx_openloop_add(ol, &rec), 0);
 	assert_int_equal(rc, 0);
 	fx_trace_close(rd);
 	assert_int_equal(fx_openloop_finish(ol), 0);
@@ -250,6 +250,19 @@ static void test_replay_thread_new(void **state)
 	assert_int_equal(r->blocked, 2);
 	assert_int_equal(r->forced, 1);
 	fx_openloop_free(ol);
+}
+
+/*
+ * Without THREAD_NEW records (perf and bpftrace traces have none) the
+ * threads are made at their first calls, after 32240 waits in the global
+ * table; the first private hash then takes it along, and the outcome is
+ * the same.
+ */
+static void test_replay_thread_new(void **state)
+{
+	(void)state;
+	replay_xz_threads(true);
+	replay_xz_threads(false);
 }
 
 static void test_replay_cross_process(void **state)

@@ -373,8 +373,14 @@ static int exit_line(struct fx_bpftrace *p, const struct btok *tk, int nt)
 	q = fx_trq_get(p->q, id);
 	if (!q)
 		return 0;		/* left already (window) */
+	/*
+	 * The duration is X's T minus E's T, not DUR: futex.bt before it
+	 * read nsecs once per probe took DUR from a second reading, which
+	 * on a busy host lagged the printed entry by up to ~100 us and made
+	 * calls seem to return before the wakes that released them.
+	 */
 	q->ret = ret;
-	q->dur_ns = dur;
+	q->dur_ns = rel(p, t) > q->t_ns ? rel(p, t) - q->t_ns : dur;
 	return fx_trq_done(p->q, id);
 }
 

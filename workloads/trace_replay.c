@@ -603,6 +603,20 @@ static bool tr_wake_kind(const struct tr_op *op, enum fx_causal_kind *kind)
 }
 
 /*
+ * tr_ret_bound - when call @j of @t returned: entry + duration, or, when
+ * the tracer gave no duration (0: perf's "[continued]" lines without a
+ * time), the entry of the thread's next call (the end of time if none)
+ */
+static uint64_t tr_ret_bound(const struct tr_thread *t, size_t j)
+{
+	const struct tr_op *op = &t->ops[j];
+
+	if (op->dur_ns || op->ret == FX_TR_UNFINISHED)
+		return op->t_ns + op->dur_ns;
+	return j + 1 < t->n ? t->ops[j + 1].t_ns : UINT64_MAX / 2;
+}
+
+/*
  * tr_causality - match the released waits to their wakes
  * (sim/trace/causal.h) and give each wake its list of waits.  Futexes are
  * told apart by (pid, uaddr): the replay's memory is private per process.
@@ -641,7 +655,7 @@ static int tr_causality(struct tr_run *r)
 			if (op->wait && op->ret == 0) {
 				w[nw] = (struct fx_causal_wait){
 					.t_in = op->t_ns,
-					.t_out = op->t_ns + op->dur_ns,
+					.t_out = tr_ret_bound(t, j),
 					.space = space, .uaddr = op->uaddr };
 				wref[nw++] = (struct tr_dep){ i, (uint32_t)j };
 			} else if (op->ret > 0 && tr_wake_kind(op, &kind)) {

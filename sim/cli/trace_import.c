@@ -187,7 +187,7 @@ static int import_other(struct import_ctx *c, const char *from, int argc,
 	struct other_ctx o = { .c = c };
 	struct fx_perftrace *pt = NULL;
 	const char *in_path;
-	uint64_t lines, records, unfinished, evicted, orphans, bad;
+	uint64_t lines, records, unfinished, evicted, late, orphans, bad;
 	const char *first_bad;
 	char err[512];
 	FILE *in;
@@ -242,6 +242,7 @@ static int import_other(struct import_ctx *c, const char *from, int argc,
 		records = st->records;
 		unfinished = st->never_finished;
 		evicted = st->evicted;
+		late = st->late;
 		orphans = st->orphan_continued;
 		bad = st->bad;
 		first_bad = st->first_bad;
@@ -252,6 +253,7 @@ static int import_other(struct import_ctx *c, const char *from, int argc,
 		records = st->records;
 		unfinished = st->never_finished;
 		evicted = st->evicted;
+		late = st->late;
 		orphans = st->orphans;
 		bad = st->bad;
 		first_bad = st->first_bad;
@@ -267,8 +269,12 @@ static int import_other(struct import_ctx *c, const char *from, int argc,
 		fprintf(stderr, "futexsim " CMD ": warning: %llu call%s outlasted the reorder window (--window) and %s written as unfinished\n",
 			(unsigned long long)evicted, evicted == 1 ? "" : "s",
 			evicted == 1 ? "was" : "were");
+	if (late)
+		fprintf(stderr, "futexsim " CMD ": warning: %llu record%s came in after later ones had been written (more than the tool's lag out of order) and %s given the time of the last one written\n",
+			(unsigned long long)late, late == 1 ? "" : "s",
+			late == 1 ? "was" : "were");
 	if (pt && fx_perftrace_stats(pt)->wrapped)
-		fprintf(stderr, "futexsim " CMD ": warning: %llu line%s with a time perf printed wrapped below zero, given the time of the line before\n",
+		fprintf(stderr, "futexsim " CMD ": warning: %llu line%s with a time perf printed wrapped below zero (a call begun before its first event), put at the start\n",
 			(unsigned long long)fx_perftrace_stats(pt)->wrapped,
 			fx_perftrace_stats(pt)->wrapped == 1 ? "" : "s");
 	if (orphans)

@@ -448,6 +448,7 @@ int fx_bpftrace_feed(struct fx_bpftrace *p, const char *line, size_t len,
 		p->st = save;
 	}
 	p->st.evicted = fx_trq_evicted(p->q);
+	p->st.late = fx_trq_late(p->q);
 	return rc;
 }
 
@@ -457,6 +458,7 @@ int fx_bpftrace_finish(struct fx_bpftrace *p)
 
 	p->nthr = 0;
 	p->st.evicted = fx_trq_evicted(p->q);
+	p->st.late = fx_trq_late(p->q);
 	return rc;
 }
 

@@ -33,6 +33,8 @@ struct fx_bpftrace_stats {
 	uint64_t records;	/* records emitted */
 	uint64_t never_finished;/* calls emitted as FX_TR_UNFINISHED */
 	uint64_t evicted;	/* ... because they outlasted the window */
+	uint64_t late;		/* records that came later than the lag
+				   allows, moved up to the time written */
 	uint64_t orphans;	/* X or V lines without their E line (skipped) */
 	uint64_t first_bad_line;
 	char first_bad[256];

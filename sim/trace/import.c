@@ -29,6 +29,8 @@ struct fx_trq {
 	uint64_t seq, evicted;
 	uint64_t lag_ns;	/* fx_trq_set_lag() */
 	uint64_t max_t;		/* the latest t_ns added */
+	uint64_t out_t;		/* t_ns of the last record out */
+	uint64_t late;		/* records older than that, moved up to it */
 };
 
 struct fx_trq *fx_trq_new(size_t window, fx_trq_emit_fn emit, void *ctx)
@@ -96,6 +98,7 @@ static int trq_pop(struct fx_trq *q)
 	if (q->slot[s].pending)
 		q->evicted++;
 	q->slot[s].pending = false;
+	q->out_t = q->slot[s].rec.t_ns;
 	return q->emit(q->ctx, &q->slot[s].rec);
 }
 
@@ -163,6 +166,10 @@ int fx_trq_add(struct fx_trq *q, const struct fx_trace_rec *r, int n,
 			return rc;
 		s = q->free[--q->nfree];
 		q->slot[s].rec = r[i];
+		if (r[i].t_ns < q->out_t) {	/* later than the lag allowed */
+			q->slot[s].rec.t_ns = q->out_t;
+			q->late++;
+		}
 		if (r[i].t_ns > q->max_t)
 			q->max_t = r[i].t_ns;
 		q->slot[s].seq = q->seq++;
@@ -209,6 +216,11 @@ int fx_trq_flush(struct fx_trq *q)
 uint64_t fx_trq_evicted(const struct fx_trq *q)
 {
 	return q->evicted;
+}
+
+uint64_t fx_trq_late(const struct fx_trq *q)
+{
+	return q->late;
 }
 
 void fx_trq_free(struct fx_trq *q)

@@ -76,6 +76,11 @@ int fx_trq_flush(struct fx_trq *q);
  * Return: their count.
  */
 uint64_t fx_trq_evicted(const struct fx_trq *q);
+/*
+ * fx_trq_late - records that came in older than one already out (later
+ * than the lag allows): they leave with that record's time, in order
+ */
+uint64_t fx_trq_late(const struct fx_trq *q);
 /**
  * fx_trq_free - free a queue (records still in it are dropped)
  * @q: the queue, or NULL

@@ -34,7 +34,6 @@ struct fx_perftrace {
 	struct pthr *thr;	/* threads with a call in flight */
 	size_t nthr, thr_cap;
 	struct fx_perftrace_stats st;
-	uint64_t last_t;	/* time of the last line with a sane one */
 	char msg[200];
 };
 
@@ -435,7 +434,8 @@ static const char *close_paren(const char *s, const char *e)
 static int parse(struct fx_perftrace *p, const char *s, const char *e)
 {
 	struct fx_trace_rec r = { 0 };
-	uint64_t t, dur = 0, id;
+	uint64_t t = 0, dur = 0, id;
+	bool notime = false;
 	struct pthr *th;
 	enum pcall c;
 	const char *name, *open, *close;
@@ -447,22 +447,30 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 		p->st.blank++;
 		return 0;
 	}
-	if (!is_digit(*s)) {		/* perf's notes, summaries */
+	/*
+	 * perf 6.1 prints "?" for the time of some "[continued]" lines: the
+	 * time is not needed there (the call in flight has its entry), only
+	 * the return value.  Elsewhere such a line is malformed.
+	 */
+	if (*s == '?' && s + 1 < e && (s[1] == ' ' || s[1] == '\t')) {
+		notime = true;
+		s++;
+	} else if (!is_digit(*s)) {	/* perf's notes, summaries */
 		p->st.other++;
 		return 0;
-	}
-	if (!scan_time(&s, e, 1000000, &t))
+	} else if (!scan_time(&s, e, 1000000, &t)) {
 		return pfail(p, "expected a time in ms");
+	}
 	/*
-	 * perf 6.1 sometimes prints a time just below zero as an unsigned
-	 * 64-bit count of ns (18446744073709.418 ms): such a line gets the
-	 * time of the line before it, and is counted.
+	 * perf 6.1 prints the entry of a call that began before its first
+	 * event as a time just below zero, wrapped as an unsigned 64-bit
+	 * count of ns (18446744073709.418 ms): such a call began at the
+	 * start of the trace, and is counted.
 	 */
 	if (t >= 1ull << 63) {
-		t = p->last_t;
+		t = 0;
 		p->st.wrapped++;
 	}
-	p->last_t = t;
 	s = skip_sp(s, e);
 	if (s == e || *s != '(')
 		return pfail(p, "expected '( DURATION ms):' after the time");
@@ -481,6 +489,8 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 	if (!name)
 		return pfail(p, "expected 'COMM/TID NAME(...)' after the duration");
 
+	if (notime && (e - name < 3 || memcmp(name, "...", 3)))
+		return pfail(p, "expected a time in ms for a call ('?' only for '[continued]' lines)");
 	if (e - name >= 3 && !memcmp(name, "...", 3)) {	/* [continued] */
 		const char *n = skip_sp(name + 3, e);
 
@@ -611,6 +621,7 @@ int fx_perftrace_feed(struct fx_perftrace *p, const char *line, size_t len,
 		p->st = save;
 	}
 	p->st.evicted = fx_trq_evicted(p->q);
+	p->st.late = fx_trq_late(p->q);
 	return rc;
 }
 
@@ -620,6 +631,7 @@ int fx_perftrace_finish(struct fx_perftrace *p)
 
 	p->nthr = 0;
 	p->st.evicted = fx_trq_evicted(p->q);
+	p->st.late = fx_trq_late(p->q);
 	return rc;
 }
 

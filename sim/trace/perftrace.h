@@ -36,6 +36,8 @@ struct fx_perftrace_stats {
 	uint64_t records;	/* records emitted */
 	uint64_t never_finished;/* calls emitted as FX_TR_UNFINISHED */
 	uint64_t evicted;	/* ... because they outlasted the window */
+	uint64_t late;		/* records that came later than the lag
+				   allows, moved up to the time written */
 	uint64_t orphan_continued;/* [continued] lines without their start */
 	uint64_t wrapped;	/* times perf printed wrapped below zero */
 	uint64_t first_bad_line;

@@ -18,6 +18,9 @@
  *                     meets, private futexes at one address do not
  *   join.fxt          pthread_join(): the wait on a thread's tid word is
  *                     released by that thread's exit (clear_child_tid)
+ *   nodur.fxt         a woken wait with no duration: it returned before
+ *                     its thread's next call, so the wake 200 us later is
+ *                     still its waker
  *   bad.fxt           a malformed record
  *
  * Copies (--copies, both modes) multiply every count exactly.
@@ -259,6 +262,17 @@ static void test_join(void **state)
 	run_free(&w);
 }
 
+static void test_no_duration(void **state)
+{
+	struct run w;
+
+	(void)state;
+	run(&w, "nodur.fxt", NULL);
+	assert_true(val(&w, "causal_links") == 1);
+	assert_true(val(&w, "div_total") == 0);
+	run_free(&w);
+}
+
 static void test_copies(void **state)
 {
 	static const char *const modes[] = { "process", "thread" };
@@ -348,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_causality_hold),
 		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_no_duration),
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_bad_input),
 	};

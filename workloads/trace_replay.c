@@ -158,6 +158,7 @@ struct tr_run {
 	unsigned nheld;
 	uint64_t records, calls, unreplayed;
 	uint64_t woken_waits, caused_waits, requeued, exit_links;
+	uint64_t lost_exits;	/* unfinished calls followed by others */
 	uint64_t shared_chunks, shared_failed;	/* 2 MiB chunks of shared
 						   futexes mapped shared */
 	uint64_t holds, hold_timeouts, hold_ns;
@@ -489,6 +490,46 @@ static void tr_learn_offset(struct tr_proc *p, const struct fx_trace_rec *rec)
 	p->has_off[clk] = true;
 }
 
+/*
+ * tr_lost_exits - a call that never returned in the trace, yet its
+ * thread made more calls, lost its exit line (perf under load): it did
+ * return, with what is unknown.  Replayed as blocked it would stop its
+ * thread, so a wait is not replayed (its time becomes think time) and a
+ * wake is replayed as having woken up to its count (val, plus val2 for
+ * WAKE_OP and requeues), which is what causality matching needs.  Both
+ * are counted.
+ */
+static void tr_lost_exits(struct tr_run *r)
+{
+	for (unsigned i = 0; i < r->nthreads; i++) {
+		struct tr_thread *t = &r->threads[i];
+		size_t j = 0;
+
+		for (size_t k = 0; k < t->n; k++) {
+			struct tr_op *op = &t->ops[k];
+
+			if (op->ret == FX_TR_UNFINISHED && k + 1 < t->n) {
+				unsigned cmd = op->op & FX_CMD_MASK;
+
+				r->lost_exits++;
+				if (op->wait) {
+					r->unreplayed++;
+					continue;
+				}
+				op->ret = op->val;
+				if (op->kind == FX_TR_FUTEX &&
+				    (cmd == FX_OP_WAKE_OP ||
+				     cmd == FX_OP_REQUEUE ||
+				     cmd == FX_OP_CMP_REQUEUE))
+					op->ret += op->val2 > INT32_MAX ?
+						   INT32_MAX : (int64_t)op->val2;
+			}
+			t->ops[j++] = *op;
+		}
+		t->n = j;
+	}
+}
+
 static int tr_read(struct tr_run *r, const char *file, char *err,
 		   size_t errlen)
 {
@@ -556,6 +597,7 @@ static int tr_read(struct tr_run *r, const char *file, char *err,
 	fx_trace_close(rd);
 	if (rc < 0)
 		return rc;
+	tr_lost_exits(r);
 	return 0;
 }
 
@@ -1481,6 +1523,9 @@ static void tr_report(struct fx_des *des, void *opts, FILE *out)
 		r->exit_links * r->copies, r->holds, r->hold_timeouts, (double)r->hold_max_ns / 1e6,
 		r->holds ? (double)r->hold_ns / (double)r->holds / 1e3 : 0.0,
 		r->hold ? "" : " (--no-hold: wakes not held)");
+	if (r->lost_exits)
+		fprintf(out, "%s: %" PRIu64 " call(s) never returned in the trace although their thread went on (an exit line lost): waits not replayed, wakes taken to wake up to their count\n",
+			TR_NAME, r->lost_exits * r->copies);
 	if (r->shared_chunks || r->shared_failed)
 		fprintf(out, "%s: shared futexes: %" PRIu64 " 2 MiB chunks mapped shared across the %u processes of each copy, %" PRIu64 " left private (they overlap the engine's own memory)\n",
 			TR_NAME, r->shared_chunks, r->npbase, r->shared_failed);

@@ -478,6 +478,10 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 	if (s < e && is_digit(*s)) {
 		if (!scan_time(&s, e, 1000000, &dur))
 			return pfail(p, "expected a duration in ms");
+		if (dur >= 1ull << 63) {	/* wrapped below zero too */
+			dur = 0;		/* unknown */
+			p->st.wrapped++;
+		}
 		s = skip_sp(s, e);
 		if (e - s < 2 || memcmp(s, "ms", 2))
 			return pfail(p, "expected 'ms' after the duration");

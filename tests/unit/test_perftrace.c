@@ -222,6 +222,24 @@ static void test_notime_continued(void **state)
 	free(v.r);
 }
 
+/* a [continued] line whose duration perf printed wrapped: unknown (0) */
+static void test_wrapped_duration(void **state)
+{
+	struct trt_recs v = { 0 };
+	char err[512];
+	struct fx_perftrace *p = run("wrapdur.txt", &v, false, 0, err,
+				     sizeof(err));
+
+	(void)state;
+	assert_int_equal(fx_perftrace_stats(p)->wrapped, 1);
+	assert_int_equal(v.n, 1);
+	assert_true(v.r[0].t_ns == 2000000);
+	assert_true(v.r[0].ret == 1);
+	assert_int_equal(v.r[0].dur_ns, 0);
+	fx_perftrace_free(p);
+	free(v.r);
+}
+
 static void test_late_lines(void **state)
 {
 	struct trt_recs v = { 0 };
@@ -394,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_ft),
 		cmocka_unit_test(test_py_pool),
 		cmocka_unit_test(test_wrapped_time),
+		cmocka_unit_test(test_wrapped_duration),
 		cmocka_unit_test(test_late_lines),
 		cmocka_unit_test(test_notime_continued),
 		cmocka_unit_test(test_handmade),

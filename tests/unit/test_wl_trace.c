@@ -21,6 +21,9 @@
  *   nodur.fxt         a woken wait with no duration: it returned before
  *                     its thread's next call, so the wake 200 us later is
  *                     still its waker
+ *   lostexit.fxt      a wake and a wait that never returned although
+ *                     their thread went on: the wake still releases its
+ *                     waiter, the wait is not replayed
  *   bad.fxt           a malformed record
  *
  * Copies (--copies, both modes) multiply every count exactly.
@@ -273,6 +276,21 @@ static void test_no_duration(void **state)
 	run_free(&w);
 }
 
+static void test_lost_exits(void **state)
+{
+	struct run w;
+
+	(void)state;
+	run(&w, "lostexit.fxt", NULL);
+	assert_int_equal(w.rc, 0);
+	assert_true(val(&w, "waits") == 1);	/* 102's lost wait: not replayed */
+	assert_true(val(&w, "unreplayed") == 1);
+	assert_true(val(&w, "causal_links") == 1);
+	assert_true(val(&w, "div_total") == 0);
+	assert_non_null(strstr(w.report, "2 call(s) never returned in the trace although their thread went on"));
+	run_free(&w);
+}
+
 static void test_copies(void **state)
 {
 	static const char *const modes[] = { "process", "thread" };
@@ -363,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_no_duration),
+		cmocka_unit_test(test_lost_exits),
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_bad_input),
 	};

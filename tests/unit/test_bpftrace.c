@@ -22,22 +22,14 @@
 #include "trace/bpftrace.h"
 
 static struct fx_bpftrace *run(const char *name, struct trt_recs *v, bool skip,
-			       int want_rc, char *err, size_t errlen)
+				int want_rc, char *err, size_t errlen)
 {
-	char path[512];
-	struct fx_bpftrace *p;
-	FILE *f;
-	int rc;
+	FILE *f = trt_open("bpftrace", name);
+	struct fx_bpftrace *p = fx_bpftrace_new(name, 0, trt_collect, v);
 
-	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir("bpftrace"), name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	p = fx_bpftrace_new(name, 0, trt_collect, v);
 	assert_non_null(p);
-	rc = fx_bpftrace_run(p, f, skip, err, errlen);
+	trt_want(name, fx_bpftrace_run(p, f, skip, err, errlen), want_rc, err);
 	fclose(f);
-	if (rc != want_rc)
-		fail_msg("%s: rc %d (want %d): %s", name, rc, want_rc, err);
 	return p;
 }
 

@@ -24,20 +24,12 @@
 static struct fx_perftrace *run(const char *name, struct trt_recs *v, bool skip,
 				int want_rc, char *err, size_t errlen)
 {
-	char path[512];
-	struct fx_perftrace *p;
-	FILE *f;
-	int rc;
+	FILE *f = trt_open("perf", name);
+	struct fx_perftrace *p = fx_perftrace_new(name, 0, trt_collect, v);
 
-	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir("perf"), name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	p = fx_perftrace_new(name, 0, trt_collect, v);
 	assert_non_null(p);
-	rc = fx_perftrace_run(p, f, skip, err, errlen);
+	trt_want(name, fx_perftrace_run(p, f, skip, err, errlen), want_rc, err);
 	fclose(f);
-	if (rc != want_rc)
-		fail_msg("%s: rc %d (want %d): %s", name, rc, want_rc, err);
 	return p;
 }
 

@@ -49,3 +49,21 @@ void trt_check_order(const struct trt_recs *v)
 	for (size_t i = 1; i < v->n; i++)
 		assert_true(v->r[i].t_ns >= v->r[i - 1].t_ns);
 }
+
+FILE *trt_open(const char *sub, const char *name)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir(sub), name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("%s: cannot open the fixture", path);
+	return f;
+}
+
+void trt_want(const char *name, int rc, int want, const char *err)
+{
+	if (rc != want)
+		fail_msg("%s: rc %d (want %d): %s", name, rc, want, err);
+}

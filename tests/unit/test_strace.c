@@ -29,20 +29,12 @@
 static struct fx_strace *run(const char *name, struct trt_recs *v, bool skip,
 			     int want_rc, char *err, size_t errlen)
 {
-	char path[512];
-	struct fx_strace *p;
-	FILE *f;
-	int rc;
+	FILE *f = trt_open("strace", name);
+	struct fx_strace *p = fx_strace_new(name, 0, trt_collect, v);
 
-	snprintf(path, sizeof(path), "%s/%s", trt_fixture_dir("strace"), name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	p = fx_strace_new(name, 0, trt_collect, v);
 	assert_non_null(p);
-	rc = fx_strace_run(p, f, skip, err, errlen);
+	trt_want(name, fx_strace_run(p, f, skip, err, errlen), want_rc, err);
 	fclose(f);
-	if (rc != want_rc)
-		fail_msg("%s: rc %d (want %d): %s", name, rc, want_rc, err);
 	return p;
 }
 

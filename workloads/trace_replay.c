@@ -152,6 +152,7 @@ struct tr_run {
 	struct tr_dep *after;
 	size_t nafter;
 	bool hold;		/* keep the recovered order of wakes */
+	bool idle_gaps;		/* --gaps idle: gaps off the CPU */
 	uint64_t slack_ns;	/* --slack: the trace's clock skew */
 	uint64_t hold_max_ns;
 	struct tr_thread **held;	/* threads parked on a wake */
@@ -159,6 +160,7 @@ struct tr_run {
 	uint64_t records, calls, unreplayed;
 	uint64_t woken_waits, caused_waits, requeued, exit_links;
 	uint64_t lost_exits;	/* unfinished calls followed by others */
+	uint64_t self_ended;	/* woken waits without a waker, timed */
 	uint64_t shared_chunks, shared_failed;	/* 2 MiB chunks of shared
 						   futexes mapped shared */
 	uint64_t holds, hold_timeouts, hold_ns;
@@ -173,6 +175,7 @@ struct tr_opts {
 	char *file;
 	bool silent;
 	bool no_hold;
+	bool idle_gaps;
 	double speed;
 	uint64_t hold_max_ns;
 	uint64_t slack_ns;
@@ -272,6 +275,17 @@ static int tr_parse(int argc, char **argv, void **opts, char *err,
 			}
 		} else if (!strcmp(a, "--no-hold")) {
 			o->no_hold = true;
+		} else if (!strncmp(a, "--gaps", 6) && (!a[6] || a[6] == '=')) {
+			v = tr_optval(argc, argv, &i, 6);
+			if (v && !strcmp(v, "cpu")) {
+				o->idle_gaps = false;
+			} else if (v && !strcmp(v, "idle")) {
+				o->idle_gaps = true;
+			} else {
+				snprintf(err, errlen, "%s: --gaps '%s' is not a kind of gap (expected cpu or idle)",
+					 TR_NAME, v ? v : "");
+				rc = -EINVAL;
+			}
 		} else if (!strncmp(a, "--hold-max", 10) &&
 			   (!a[10] || a[10] == '=')) {
 			double ms;
@@ -326,7 +340,7 @@ static int tr_parse(int argc, char **argv, void **opts, char *err,
 			}
 		} else {
 unknown:
-			snprintf(err, errlen, "%s: unknown option '%s' (expected -f FILE, -s, --speed X, --copies N, --copy-mode process|thread, --hold-max MS, --slack US, --no-hold)",
+			snprintf(err, errlen, "%s: unknown option '%s' (expected -f FILE, -s, --speed X, --copies N, --copy-mode process|thread, --gaps cpu|idle, --hold-max MS, --slack US, --no-hold)",
 				 TR_NAME, a);
 			rc = -EINVAL;
 		}
@@ -1234,6 +1248,19 @@ static uint64_t tr_timeout(struct fx_des_thread *th, const struct tr_thread *t,
 	struct fx_timespec ts;
 	uint64_t ns;
 
+	if (op->ret == 0 && !op->caused && t->run->hold &&
+	    tr_ret_bound(t, t->next) < UINT64_MAX / 2) {
+		/*
+		 * Released by nothing the trace shows (its wake lost, or
+		 * outside the trace): it ends by itself at its traced return,
+		 * as a timeout, rather than stopping its thread for good.
+		 */
+		uint64_t rel = tr_ret_bound(t, t->next) - op->t_ns;
+
+		t->run->self_ended++;
+		ns = (abs ? fx_des_now(th->des) : 0) + (rel ? rel : 1);
+		goto write;
+	}
 	if (op->val2 == FX_TR_NO_TIMEOUT)
 		return 0;
 	ns = op->val2;
@@ -1249,6 +1276,7 @@ static uint64_t tr_timeout(struct fx_des_thread *th, const struct tr_thread *t,
 			return 0;	/* unknown: the wait did not expire */
 		ns = fx_des_now(th->des) + (rel > 0 ? (uint64_t)rel : 0);
 	}
+write:
 	ts.tv_sec = (int64_t)(ns / 1000000000);
 	ts.tv_nsec = (int64_t)(ns % 1000000000);
 	fx_uaccess_write(fx_task_mm(th->task), th->scratch, &ts, sizeof(ts));
@@ -1311,10 +1339,12 @@ static void tr_step(struct fx_des_thread *th, struct fx_des_act *act)
 				uint64_t ns = (uint64_t)((double)(op->t_ns -
 						t->prev_end) / r->speed);
 
-				if (ns) {
+				if (ns && r->idle_gaps)
+					fx_act_park(act, ns);
+				else if (ns)
 					fx_act_think(act, ns);
+				if (ns)
 					return;
-				}
 			}
 			continue;
 		case TR_ST_HOLD:
@@ -1405,6 +1435,7 @@ static int tr_setup(struct fx_des *des, void *opts, unsigned nthreads,
 		*err = 0;
 	r->speed = o->speed;
 	r->hold = !o->no_hold;
+	r->idle_gaps = o->idle_gaps;
 	r->hold_max_ns = o->hold_max_ns;
 	r->slack_ns = o->slack_ns;
 	rc = tr_read(r, o->file, err, errlen);
@@ -1523,6 +1554,9 @@ static void tr_report(struct fx_des *des, void *opts, FILE *out)
 		r->exit_links * r->copies, r->holds, r->hold_timeouts, (double)r->hold_max_ns / 1e6,
 		r->holds ? (double)r->hold_ns / (double)r->holds / 1e3 : 0.0,
 		r->hold ? "" : " (--no-hold: wakes not held)");
+	if (r->self_ended)
+		fprintf(out, "%s: %" PRIu64 " woken wait(s) with no recovered waker were given their traced duration as a timeout\n",
+			TR_NAME, r->self_ended);
 	if (r->lost_exits)
 		fprintf(out, "%s: %" PRIu64 " call(s) never returned in the trace although their thread went on (an exit line lost): waits not replayed, wakes taken to wake up to their count\n",
 			TR_NAME, r->lost_exits * r->copies);
@@ -1580,6 +1614,9 @@ const struct fx_workload fx_wl_trace = {
 	"      --slack US    the trace's clock skew between threads: order\n"
 	"                    calls only when further apart (default 50)\n"
 	"      --no-hold     issue every call when reached, holding none\n"
+	"      --gaps G      the time between a thread's traced calls: cpu\n"
+	"                    (computing on a CPU, default) or idle (off the\n"
+	"                    CPU, as a thread blocked in an untraced call)\n"
 	"  -s, --silent      no summary lines\n",
 	.parse = tr_parse,
 	.setup = tr_setup,

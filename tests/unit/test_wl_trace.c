@@ -7,10 +7,11 @@
  *   ping.fxt          two threads ping-ponging with FUTEX_WAIT/FUTEX_WAKE
  *                     and one wait that failed with -EAGAIN: every wait
  *                     matches, and the run is deterministic
- *   missing-wake.fxt  a wait whose waker is not in the trace, one never
- *                     reached after it, a traced timeout that the model's
- *                     wake cuts short, a traced blocked-forever wait, a
- *                     matching timeout and a matching -EAGAIN
+ *   missing-wake.fxt  two waits whose waker is not in the trace (each
+ *                     ends at its traced duration), a traced timeout
+ *                     that the model's wake cuts short, a traced
+ *                     blocked-forever wait, a matching timeout and a
+ *                     matching -EAGAIN
  *   race.fxt          a wake that entered as its waiter queued: lost
  *                     when issued as reached (--no-hold), matched when
  *                     held until the waiter it released is queued
@@ -194,15 +195,19 @@ static void test_missing_wake(void **state)
 	run(&w, "missing-wake.fxt", NULL);
 	assert_int_equal(w.rc, 0);	/* the blocked threads are daemons */
 	assert_true(val(&w, "waits") == 6);
-	/* 102's wait: its waker is missing; its next wait: not reached */
-	assert_true(val(&w, "div_not_woken") == 1);
-	assert_true(val(&w, "div_not_reached") == 1);
-	/* 103's traced timeout cut short by 104's wake */
-	assert_true(val(&w, "div_woken_differently") == 1);
+	/*
+	 * 102's two waits: their waker is missing, so each ends at its
+	 * traced duration, as a timeout, and the thread goes on; 103's
+	 * traced timeout is cut short by 104's wake
+	 */
+	assert_true(val(&w, "div_not_woken") == 0);
+	assert_true(val(&w, "div_not_reached") == 0);
+	assert_true(val(&w, "div_woken_differently") == 3);
 	assert_true(val(&w, "div_eagain_mismatch") == 0);
 	assert_true(val(&w, "div_total") == 3);
+	assert_non_null(strstr(w.report, "2 woken wait(s) with no recovered waker were given their traced duration as a timeout"));
 	assert_non_null(strstr(w.report,
-		"example: tid 102 at 0.000002000 uaddr 0x7f0000001040: traced woken, model blocked"));
+		"example: tid 102 at 0.000002000 uaddr 0x7f0000001040: traced woken, model ETIMEDOUT"));
 	assert_non_null(strstr(w.report,
 		"example: tid 103 at 0.000003000 uaddr 0x7f0000001080: traced ETIMEDOUT, model woken"));
 	run_free(&w);
@@ -291,6 +296,23 @@ static void test_lost_exits(void **state)
 	run_free(&w);
 }
 
+/* --gaps idle: the time between calls is spent off the CPU, so the CPUs
+ * idle in it (more idle exits) and every wait still matches */
+static void test_idle_gaps(void **state)
+{
+	struct run a, b;
+
+	(void)state;
+	run(&a, "ping.fxt", NULL);
+	run(&b, "ping.fxt", "--gaps idle");
+	assert_true(val(&a, "div_total") == 0);
+	assert_true(val(&b, "div_total") == 0);
+	assert_true(fx_des_results(b.des)->idle_exits >
+		    fx_des_results(a.des)->idle_exits);
+	run_free(&a);
+	run_free(&b);
+}
+
 static void test_copies(void **state)
 {
 	static const char *const modes[] = { "process", "thread" };
@@ -349,6 +371,9 @@ static void test_bad_input(void **state)
 	assert_int_equal(parse(&w, "ping.fxt", "--slack x", err,
 			       sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "--slack"));
+	assert_int_equal(parse(&w, "ping.fxt", "--gaps busy", err,
+			       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "cpu or idle"));
 	{
 		char a0[] = "trace", a1[] = "-s";
 		char *argv[] = { a0, a1 };
@@ -382,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_no_duration),
 		cmocka_unit_test(test_lost_exits),
+		cmocka_unit_test(test_idle_gaps),
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_bad_input),
 	};

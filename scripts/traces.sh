@@ -12,7 +12,7 @@
 #                                         -> OUTDIR/NAME.replay.csv,
 #                                            OUTDIR/NAME.series.csv
 #   futexsim run --workload trace        (closed loop, the recording
-#            host's CPUs, seed 1)       -> OUTDIR/NAME.closed.csv
+#            host's CPUs, seed 1, --gaps idle) -> OUTDIR/NAME.closed.csv
 #   scripts/plot.sh trace-occupancy      -> OUTDIR/figures/trace-waiters-NAME.*
 #   scripts/plot.sh replay-series        -> OUTDIR/figures/replay-series-NAME.*
 # then scripts/plot.sh trace-collisions over all replay CSVs
@@ -90,11 +90,14 @@ for n in $NAMES; do
 		--layout global,pernode,private --cpus "$cpus" --nodes "$nodes" \
 		--out "$n.replay.csv" --series "$n.series.csv") >"$tmp/$n.replay.txt" 2>&1 ||
 		{ cat "$tmp/$n.replay.txt" >&2; die "$n: trace replay failed"; }
-	# closed loop on the recording host's CPUs (one package, its nodes)
+	# closed loop on the recording host's CPUs (one package, its nodes);
+	# the gaps between a thread's calls off the CPU: under strace much of
+	# them is the tracer's stops, and in I/O-bound programs (postgres)
+	# blocking in untraced calls
 	topo="package:1 numa:$nodes core:$((cpus / nodes > 0 ? cpus / nodes : 1)) pu:1"
 	[ "$nodes" -gt 1 ] || topo="package:1 core:$cpus pu:1"
 	"$FUTEXSIM" run -q --workload trace --topology "$topo" --seed 1 \
-		--out "$tmp/$n.closed.csv" -- -f "$out/$n.fxt" >"$tmp/$n.closed.txt" 2>&1 ||
+		--out "$tmp/$n.closed.csv" -- -f "$out/$n.fxt" --gaps idle >"$tmp/$n.closed.txt" 2>&1 ||
 		{ cat "$tmp/$n.closed.txt" >&2; die "$n: closed-loop replay failed"; }
 	mv -f "$tmp/$n.closed.csv" "$out/$n.closed.csv" &&
 		mv -f "$tmp/$n.closed.csv.json" "$out/$n.closed.csv.json" ||

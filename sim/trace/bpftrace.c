@@ -4,7 +4,6 @@
  * docs/trace-import.md).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,37 +26,13 @@ struct bthr {
 #define FX_BT_LAG_NS	100000000ull	/* 100 ms: see fx_bpftrace_new() */
 
 struct fx_bpftrace {
-	char name[256];
-	struct fx_trq *q;
-	fx_trq_emit_fn emit;
-	void *ctx;
+	struct fx_tr_lineimp li;	/* name, queue, message, bookkeeping */
 	struct bthr *thr;	/* threads with a call in flight */
 	size_t nthr, thr_cap;
 	struct fx_bpftrace_stats st;
-	char msg[200];
 };
 
-static int bfail(struct fx_bpftrace *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int bfail(struct fx_bpftrace *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int bt_emit(void *ctx, const struct fx_trace_rec *rec)
-{
-	struct fx_bpftrace *p = ctx;
-
-	p->st.records++;
-	if (rec->ret == FX_TR_UNFINISHED && rec->kind != FX_TR_WAITV_ENTRY)
-		p->st.never_finished++;
-	return p->emit(p->ctx, rec);
-}
+static int parse(void *pp, const char *s, const char *e);
 
 struct fx_bpftrace *fx_bpftrace_new(const char *name, size_t window,
 				    fx_trq_emit_fn emit, void *ctx)
@@ -66,17 +41,14 @@ struct fx_bpftrace *fx_bpftrace_new(const char *name, size_t window,
 
 	if (!p)
 		return NULL;
-	p->q = fx_trq_new(window, bt_emit, p);
-	if (!p->q) {
+	if (fx_tr_li_init(&p->li, name, window, emit, ctx, &p->st,
+			  sizeof(p->st), parse, p)) {
 		free(p);
 		return NULL;
 	}
 	/* bpftrace drains per-CPU buffers: lines of different CPUs come out
 	 * of time order by up to a polling interval or so */
-	fx_trq_set_lag(p->q, FX_BT_LAG_NS);
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	p->emit = emit;
-	p->ctx = ctx;
+	fx_trq_set_lag(p->li.q, FX_BT_LAG_NS);
 	return p;
 }
 
@@ -182,15 +154,15 @@ static int head(struct fx_bpftrace *p, const struct btok *tk, int nt,
 	uint64_t pid, tid, cpu;
 
 	if (nt < 5)
-		return bfail(p, "expected '%c T PID TID CPU ...'", *tk[0].s);
+		return fx_tr_li_fail(&p->li, "expected '%c T PID TID CPU ...'", *tk[0].s);
 	if (!tok_u64(&tk[1], false, t))
-		return bfail(p, "expected a time in ns, found '%.*s'",
+		return fx_tr_li_fail(&p->li, "expected a time in ns, found '%.*s'",
 			     (int)tk[1].n, tk[1].s);
 	if (!tok_u64(&tk[2], false, &pid) || pid > UINT32_MAX ||
 	    !tok_u64(&tk[3], false, &tid) || tid > UINT32_MAX)
-		return bfail(p, "expected PID TID after the time");
+		return fx_tr_li_fail(&p->li, "expected PID TID after the time");
 	if (!tok_u64(&tk[4], false, &cpu) || cpu >= FX_TR_NO_CPU)
-		return bfail(p, "expected a CPU number, found '%.*s'",
+		return fx_tr_li_fail(&p->li, "expected a CPU number, found '%.*s'",
 			     (int)tk[4].n, tk[4].s);
 	r->pid = (uint32_t)pid;
 	r->tid = (uint32_t)tid;
@@ -216,15 +188,15 @@ static int entry(struct fx_bpftrace *p, const struct btok *tk, int nt)
 	if (rc)
 		return rc;
 	if (nt < 6)
-		return bfail(p, "expected a call name after CPU");
+		return fx_tr_li_fail(&p->li, "expected a call name after CPU");
 	for (i = 0; i < sizeof(bcalls) / sizeof(bcalls[0]); i++)
 		if (tok_is(&tk[5], bcalls[i].name))
 			c = &bcalls[i];
 	if (!c)
-		return bfail(p, "expected futex, futex_waitv, futex_wait, futex_wake or futex_requeue, found '%.*s'",
+		return fx_tr_li_fail(&p->li, "expected futex, futex_waitv, futex_wait, futex_wake or futex_requeue, found '%.*s'",
 			     (int)tk[5].n, tk[5].s);
 	if (nt != 6 + c->nf)
-		return bfail(p, "expected %d fields after %s, found %d",
+		return fx_tr_li_fail(&p->li, "expected %d fields after %s, found %d",
 			     c->nf, c->name, nt - 6);
 	for (int k = 0; k < c->nf; k++) {
 		const struct btok *x = &tk[6 + k];
@@ -238,7 +210,7 @@ static int entry(struct fx_bpftrace *p, const struct btok *tk, int nt)
 			ok = tok_u64(x, c->hex[k] == 'x', &f[k]);
 		}
 		if (!ok)
-			return bfail(p, "expected %s number as field %d of %s, found '%.*s'",
+			return fx_tr_li_fail(&p->li, "expected %s number as field %d of %s, found '%.*s'",
 				     c->hex[k] == 'x' ? "a hex" : "a decimal",
 				     k + 1, c->name, (int)x->n, x->s);
 	}
@@ -300,12 +272,12 @@ static int entry(struct fx_bpftrace *p, const struct btok *tk, int nt)
 		uint64_t id = old->id;
 
 		*old = p->thr[--p->nthr];
-		rc = fx_trq_done(p->q, id);
+		rc = fx_trq_done(p->li.q, id);
 		if (rc)
 			return rc;
 	}
 	p->st.entries++;
-	rc = fx_trq_add(p->q, &r, 1, true, &th.id);
+	rc = fx_trq_add(p->li.q, &r, 1, true, &th.id);
 	if (rc)
 		return rc;
 	th.tid = r.tid;
@@ -328,7 +300,7 @@ static int waiter(struct fx_bpftrace *p, const struct btok *tk, int nt)
 	if (nt != 9 || !tok_u64(&tk[5], false, &idx) ||
 	    !tok_u64(&tk[6], false, &val) || !tok_u64(&tk[7], true, &uaddr) ||
 	    !tok_u64(&tk[8], false, &flags) || flags > UINT32_MAX)
-		return bfail(p, "expected 'V T PID TID CPU IDX VAL UADDR FLAGS'");
+		return fx_tr_li_fail(&p->li, "expected 'V T PID TID CPU IDX VAL UADDR FLAGS'");
 	p->st.waiters++;
 	th = bthr_find(p, r.tid);
 	if (!th || th->t != t) {
@@ -344,7 +316,7 @@ static int waiter(struct fx_bpftrace *p, const struct btok *tk, int nt)
 	r.val3 = 0;
 	r.ret = 0;
 	r.dur_ns = 0;
-	return fx_trq_add(p->q, &r, 1, false, NULL);
+	return fx_trq_add(p->li.q, &r, 1, false, NULL);
 }
 
 /* X T PID TID CPU PROBE RET DUR */
@@ -361,7 +333,7 @@ static int exit_line(struct fx_bpftrace *p, const struct btok *tk, int nt)
 		return rc;
 	if (nt != 8 || !tok_s64(&tk[6], &ret) ||
 	    !tok_u64(&tk[7], false, &dur))
-		return bfail(p, "expected 'X T PID TID CPU PROBE RET DUR'");
+		return fx_tr_li_fail(&p->li, "expected 'X T PID TID CPU PROBE RET DUR'");
 	p->st.exits++;
 	th = bthr_find(p, r.tid);
 	if (!th) {
@@ -370,7 +342,7 @@ static int exit_line(struct fx_bpftrace *p, const struct btok *tk, int nt)
 	}
 	id = th->id;
 	*th = p->thr[--p->nthr];
-	q = fx_trq_get(p->q, id);
+	q = fx_trq_get(p->li.q, id);
 	if (!q)
 		return 0;		/* left already (window) */
 	/*
@@ -381,11 +353,12 @@ static int exit_line(struct fx_bpftrace *p, const struct btok *tk, int nt)
 	 */
 	q->ret = ret;
 	q->dur_ns = rel(p, t) > q->t_ns ? rel(p, t) - q->t_ns : dur;
-	return fx_trq_done(p->q, id);
+	return fx_trq_done(p->li.q, id);
 }
 
-static int parse(struct fx_bpftrace *p, const char *s, const char *e)
+static int parse(void *pp, const char *s, const char *e)
 {
+	struct fx_bpftrace *p = pp;
 	struct btok tk[BT_TOK_MAX];
 	int nt = 0;
 
@@ -406,7 +379,7 @@ static int parse(struct fx_bpftrace *p, const char *s, const char *e)
 		while (t < e && *t != ' ' && *t != '\t')
 			t++;
 		if (nt == BT_TOK_MAX)
-			return bfail(p, "expected at most %d fields", BT_TOK_MAX);
+			return fx_tr_li_fail(&p->li, "expected at most %d fields", BT_TOK_MAX);
 		tk[nt++] = (struct btok){ s, (size_t)(t - s) };
 		while (t < e && (*t == ' ' || *t == '\t'))
 			t++;
@@ -425,58 +398,21 @@ static int parse(struct fx_bpftrace *p, const char *s, const char *e)
 int fx_bpftrace_feed(struct fx_bpftrace *p, const char *line, size_t len,
 		     char *err, size_t errlen)
 {
-	const char *e = line + len;
-	struct fx_bpftrace_stats save = p->st;
-	int rc;
-
-	if (e > line && e[-1] == '\n')
-		e--;
-	if (e > line && e[-1] == '\r')
-		e--;
-	p->st.lines++;
-	rc = parse(p, line, e);
-	if (rc == -EINVAL) {
-		snprintf(err, errlen, "%s:%llu: %s", p->name,
-			 (unsigned long long)p->st.lines, p->msg);
-		save.lines = p->st.lines;
-		save.bad++;
-		if (!save.first_bad_line) {
-			save.first_bad_line = p->st.lines;
-			snprintf(save.first_bad, sizeof(save.first_bad), "%s",
-				 err);
-		}
-		p->st = save;
-	}
-	p->st.evicted = fx_trq_evicted(p->q);
-	p->st.late = fx_trq_late(p->q);
-	return rc;
+	return fx_tr_li_feed(&p->li, line, len, err, errlen);
 }
 
 int fx_bpftrace_finish(struct fx_bpftrace *p)
 {
-	int rc = fx_trq_flush(p->q);
-
 	p->nthr = 0;
-	p->st.evicted = fx_trq_evicted(p->q);
-	p->st.late = fx_trq_late(p->q);
-	return rc;
-}
-
-static int bt_feed(void *p, const char *line, size_t len, char *err,
-		   size_t errlen)
-{
-	return fx_bpftrace_feed(p, line, len, err, errlen);
+	return fx_tr_li_finish(&p->li);
 }
 
 int fx_bpftrace_run(struct fx_bpftrace *p, FILE *in, bool skip_bad,
 		    char *err, size_t errlen)
 {
-	int rc;
+	int rc = fx_tr_li_run(&p->li, in, skip_bad, err, errlen);
 
-	rc = fx_tr_run_lines(in, p->name, skip_bad, bt_feed, p, err, errlen);
-	if (!rc)
-		rc = fx_bpftrace_finish(p);
-	return rc;
+	return rc ? rc : fx_bpftrace_finish(p);
 }
 
 const struct fx_bpftrace_stats *fx_bpftrace_stats(const struct fx_bpftrace *p)
@@ -488,7 +424,7 @@ void fx_bpftrace_free(struct fx_bpftrace *p)
 {
 	if (!p)
 		return;
-	fx_trq_free(p->q);
+	fx_tr_li_fini(&p->li);
 	free(p->thr);
 	free(p);
 }

@@ -23,21 +23,14 @@
 
 /* every line is counted in exactly one of the first group */
 struct fx_bpftrace_stats {
-	uint64_t lines;		/* lines fed */
+	FX_TR_LCOUNT;		/* lines, bad, records, never_finished,
+				   evicted, late, first_bad... */
 	uint64_t entries;	/* "E" lines */
 	uint64_t waiters;	/* "V" lines */
 	uint64_t exits;		/* "X" lines */
 	uint64_t other;		/* bpftrace's own lines (Attaching..., ERROR: ...) */
 	uint64_t blank;
-	uint64_t bad;		/* malformed lines */
-	uint64_t records;	/* records emitted */
-	uint64_t never_finished;/* calls emitted as FX_TR_UNFINISHED */
-	uint64_t evicted;	/* ... because they outlasted the window */
-	uint64_t late;		/* records that came later than the lag
-				   allows, moved up to the time written */
 	uint64_t orphans;	/* X or V lines without their E line (skipped) */
-	uint64_t first_bad_line;
-	char first_bad[256];
 	uint64_t epoch_ns;	/* T of the first E line (CLOCK_MONOTONIC) */
 	bool have_epoch;
 };

@@ -4,6 +4,7 @@
  * reorder queue, errno names and the line reader.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,4 +659,117 @@ void fx_tr_maps_free(struct fx_tr_maps *m)
 	free(m->poll_pid);
 	free(m->newset);
 	free(m);
+}
+
+/* ---- the format-free part of a line importer ---- */
+
+static struct fx_tr_lcount *li_count(struct fx_tr_lineimp *li)
+{
+	return li->st;		/* FX_TR_LCOUNT heads the stats */
+}
+
+static int li_emit(void *ctx, const struct fx_trace_rec *rec)
+{
+	struct fx_tr_lineimp *li = ctx;
+	struct fx_tr_lcount *c = li_count(li);
+
+	c->records++;
+	if (rec->ret == FX_TR_UNFINISHED && rec->kind != FX_TR_WAITV_ENTRY)
+		c->never_finished++;
+	return li->emit(li->ectx, rec);
+}
+
+int fx_tr_li_init(struct fx_tr_lineimp *li, const char *name, size_t window,
+		  fx_trq_emit_fn emit, void *ectx, void *st, size_t stsz,
+		  int (*parse)(void *imp, const char *s, const char *e),
+		  void *imp)
+{
+	if (stsz > FX_TR_STATS_MAX)
+		return -EINVAL;
+	li->emit = emit;
+	li->ectx = ectx;
+	li->q = fx_trq_new(window, li_emit, li);
+	if (!li->q)
+		return -ENOMEM;
+	snprintf(li->name, sizeof(li->name), "%s", name);
+	li->st = st;
+	li->stsz = stsz;
+	li->parse = parse;
+	li->imp = imp;
+	return 0;
+}
+
+int fx_tr_li_fail(struct fx_tr_lineimp *li, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(li->msg, sizeof(li->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void li_counts(struct fx_tr_lineimp *li)
+{
+	li_count(li)->evicted = fx_trq_evicted(li->q);
+	li_count(li)->late = fx_trq_late(li->q);
+}
+
+int fx_tr_li_feed(struct fx_tr_lineimp *li, const char *line, size_t len,
+		  char *err, size_t errlen)
+{
+	struct fx_tr_lcount *c = li_count(li);
+	const char *e = line + len;
+	int rc;
+
+	if (e > line && e[-1] == '\n')
+		e--;
+	if (e > line && e[-1] == '\r')
+		e--;
+	memcpy(li->save, li->st, li->stsz);
+	c->lines++;
+	rc = li->parse(li->imp, line, e);
+	if (rc == -EINVAL) {
+		uint64_t lines = c->lines;
+
+		snprintf(err, errlen, "%s:%llu: %s", li->name,
+			 (unsigned long long)lines, li->msg);
+		memcpy(li->st, li->save, li->stsz);
+		c->lines = lines;
+		c->bad++;
+		if (!c->first_bad_line) {
+			c->first_bad_line = lines;
+			snprintf(c->first_bad, sizeof(c->first_bad), "%s",
+				 err);
+		}
+	}
+	li_counts(li);
+	return rc;
+}
+
+int fx_tr_li_finish(struct fx_tr_lineimp *li)
+{
+	int rc = fx_trq_flush(li->q);
+
+	li_counts(li);
+	return rc;
+}
+
+static int li_feed(void *li, const char *line, size_t len, char *err,
+		   size_t errlen)
+{
+	return fx_tr_li_feed(li, line, len, err, errlen);
+}
+
+int fx_tr_li_run(struct fx_tr_lineimp *li, FILE *in, bool skip_bad,
+		 char *err, size_t errlen)
+{
+	return fx_tr_run_lines(in, li->name, skip_bad, li_feed, li, err,
+			       errlen);
+}
+
+void fx_tr_li_fini(struct fx_tr_lineimp *li)
+{
+	fx_trq_free(li->q);
+	li->q = NULL;
 }

@@ -102,6 +102,92 @@ int fx_tr_errno(const char *s, size_t n);
 typedef int (*fx_tr_feed_fn)(void *p, const char *line, size_t len,
 			     char *err, size_t errlen);
 
+/* ---- the format-free part of a line importer (perf trace, bpftrace) ---- */
+
+/* the counts every line importer keeps, at the head of its stats */
+#define FX_TR_LCOUNT_FIELDS						\
+	uint64_t lines;		/* lines fed */				\
+	uint64_t bad;		/* malformed lines */			\
+	uint64_t records;	/* records written */			\
+	uint64_t never_finished;/* ... as FX_TR_UNFINISHED */		\
+	uint64_t evicted;	/* calls written unfinished: they	\
+				   outlasted the window */		\
+	uint64_t late;		/* records that came later than the lag	\
+				   allows, moved up to the time written */ \
+	uint64_t first_bad_line;					\
+	char first_bad[256];	/* its message */
+
+struct fx_tr_lcount {
+	FX_TR_LCOUNT_FIELDS
+};
+
+/*
+ * FX_TR_LCOUNT - the first member of an importer's stats: the counts by
+ * name (st->lines) and as one struct (&st->lc)
+ */
+#define FX_TR_LCOUNT							\
+	union {								\
+		struct fx_tr_lcount lc;					\
+		struct { FX_TR_LCOUNT_FIELDS };				\
+	}
+
+#define FX_TR_STATS_MAX	1024	/* bytes an importer's stats may take */
+
+/*
+ * struct fx_tr_lineimp - what a line importer embeds: its input's name,
+ * its reorder queue, the message of its last malformed line, its stats
+ * (restored, but for the counts of lines and bad lines, when a line
+ * turns out malformed) and its parser.
+ */
+struct fx_tr_lineimp {
+	char name[256];
+	struct fx_trq *q;
+	fx_trq_emit_fn emit;		/* where the records go */
+	void *ectx;
+	char msg[200];
+	void *st;			/* the importer's stats */
+	size_t stsz;			/* their size, <= FX_TR_STATS_MAX */
+	int (*parse)(void *imp, const char *s, const char *e);
+	void *imp;			/* the parser's argument */
+	unsigned char save[FX_TR_STATS_MAX];
+};
+
+/**
+ * fx_tr_li_init - set up the shared part of a line importer
+ * @li: it; @name: the input's name
+ * @window: reorder window (0: FX_TR_WINDOW); @emit, @ectx: receive the
+ *	records, counted in the stats' records and never_finished
+ * @st, @stsz: the importer's stats, starting with FX_TR_LCOUNT
+ * @parse: parses one line without its end of line, into @imp
+ *
+ * Return: 0, -ENOMEM or -EINVAL (stats larger than FX_TR_STATS_MAX).
+ */
+int fx_tr_li_init(struct fx_tr_lineimp *li, const char *name, size_t window,
+		  fx_trq_emit_fn emit, void *ectx, void *st, size_t stsz,
+		  int (*parse)(void *imp, const char *s, const char *e),
+		  void *imp);
+/**
+ * fx_tr_li_feed - one line: counted; when malformed (-EINVAL) "NAME:LINE:
+ * MESSAGE" in @err, the stats restored, the line counted bad, the first
+ * kept
+ * @li: the importer; @line, @len: the line, its end of line included
+ * @err, @errlen: the message of a malformed line
+ *
+ * Return: 0 or the parser's error.
+ */
+int fx_tr_li_feed(struct fx_tr_lineimp *li, const char *line, size_t len,
+		  char *err, size_t errlen);
+/* fx_tr_li_fail - the parser's message for a malformed line; -EINVAL */
+int fx_tr_li_fail(struct fx_tr_lineimp *li, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* fx_tr_li_finish - everything out of the queue; 0 or the emit's error */
+int fx_tr_li_finish(struct fx_tr_lineimp *li);
+/* fx_tr_li_run - fx_tr_run_lines() with fx_tr_li_feed() (no finish) */
+int fx_tr_li_run(struct fx_tr_lineimp *li, FILE *in, bool skip_bad,
+		 char *err, size_t errlen);
+/* fx_tr_li_fini - free the queue */
+void fx_tr_li_fini(struct fx_tr_lineimp *li);
+
 /**
  * fx_tr_run_lines - read a stream line by line into an importer
  * @in: the stream

@@ -5,7 +5,6 @@
  * reader are import.c's.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,39 +24,15 @@ struct pthr {
 #define FX_PERF_LAG_NS	50000000ull	/* 50 ms: see fx_perftrace_new() */
 
 struct fx_perftrace {
-	char name[256];
-	struct fx_trq *q;
-	fx_trq_emit_fn emit;
-	void *ctx;
+	struct fx_tr_lineimp li;	/* name, queue, message, bookkeeping */
 	uint32_t pid;
 	bool have_pid;
 	struct pthr *thr;	/* threads with a call in flight */
 	size_t nthr, thr_cap;
 	struct fx_perftrace_stats st;
-	char msg[200];
 };
 
-static int pfail(struct fx_perftrace *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int pfail(struct fx_perftrace *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int perf_emit(void *ctx, const struct fx_trace_rec *rec)
-{
-	struct fx_perftrace *p = ctx;
-
-	p->st.records++;
-	if (rec->ret == FX_TR_UNFINISHED && rec->kind != FX_TR_WAITV_ENTRY)
-		p->st.never_finished++;
-	return p->emit(p->ctx, rec);
-}
+static int parse(void *pp, const char *s, const char *e);
 
 struct fx_perftrace *fx_perftrace_new(const char *name, size_t window,
 				      fx_trq_emit_fn emit, void *ctx)
@@ -66,17 +41,14 @@ struct fx_perftrace *fx_perftrace_new(const char *name, size_t window,
 
 	if (!p)
 		return NULL;
-	p->q = fx_trq_new(window, perf_emit, p);
-	if (!p->q) {
+	if (fx_tr_li_init(&p->li, name, window, emit, ctx, &p->st,
+			  sizeof(p->st), parse, p)) {
 		free(p);
 		return NULL;
 	}
 	/* perf prints the lines of different CPUs out of time order by a
 	 * little (a thread's burst after another's call in flight) */
-	fx_trq_set_lag(p->q, FX_PERF_LAG_NS);
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	p->emit = emit;
-	p->ctx = ctx;
+	fx_trq_set_lag(p->li.q, FX_PERF_LAG_NS);
 	return p;
 }
 
@@ -253,7 +225,7 @@ static int perf_args(struct fx_perftrace *p, enum pcall c, const char *s,
 
 		colon = memchr(s, ':', (size_t)(end - s));
 		if (!colon)
-			return pfail(p, "expected 'NAME: VALUE' arguments, found '%.*s'",
+			return fx_tr_li_fail(&p->li, "expected 'NAME: VALUE' arguments, found '%.*s'",
 				     (int)(end - s), s);
 		k = (struct span){ s, colon };
 		v.s = skip_sp(colon + 1, end);
@@ -263,12 +235,12 @@ static int perf_args(struct fx_perftrace *p, enum pcall c, const char *s,
 		num = span_num(v, &n);
 		if (span_is(k, "op") && c == PC_FUTEX) {
 			if (!perf_op(v, &r->op))
-				return pfail(p, "expected a futex op (WAIT|PRIVATE_FLAG, ...), found '%.*s'",
+				return fx_tr_li_fail(&p->li, "expected a futex op (WAIT|PRIVATE_FLAG, ...), found '%.*s'",
 					     (int)(v.e - v.s), v.s);
 		} else if (span_is(k, "val3") && span_is(v, "MATCH_ANY")) {
 			r->val3 = 0xffffffffu;
 		} else if (!num) {
-			return pfail(p, "expected a number for '%.*s', found '%.*s'",
+			return fx_tr_li_fail(&p->li, "expected a number for '%.*s', found '%.*s'",
 				     (int)(k.e - k.s), k.s, (int)(v.e - v.s), v.s);
 		} else if (span_is(k, "uaddr") || span_is(k, "waiters")) {
 			r->uaddr = n;
@@ -310,7 +282,7 @@ static int perf_ret(struct fx_perftrace *p, const char *s, const char *e,
 
 	s = skip_sp(s, e);
 	if (s == e || *s != '=')
-		return pfail(p, "expected '= RET' after the call");
+		return fx_tr_li_fail(&p->li, "expected '= RET' after the call");
 	s = skip_sp(s + 1, e);
 	if (s < e && *s == '?') {
 		*ret = FX_TR_UNFINISHED;
@@ -321,7 +293,7 @@ static int perf_ret(struct fx_perftrace *p, const char *s, const char *e,
 	while (t < e && *t != ' ')
 		t++;
 	if (!span_num((struct span){ s + neg, t }, &v) || v > INT64_MAX)
-		return pfail(p, "expected a return value after '=', found '%.*s'",
+		return fx_tr_li_fail(&p->li, "expected a return value after '=', found '%.*s'",
 			     (int)(e - s), s);
 	*ret = neg ? -(int64_t)v : (int64_t)v;
 	if (*ret != -1)
@@ -334,7 +306,7 @@ static int perf_ret(struct fx_perftrace *p, const char *s, const char *e,
 		int no = fx_tr_errno(s, (size_t)(t - s));
 
 		if (!no)
-			return pfail(p, "unknown errno name '%.*s'",
+			return fx_tr_li_fail(&p->li, "unknown errno name '%.*s'",
 				     (int)(t - s), s);
 		*ret = -no;
 		return 0;
@@ -350,7 +322,7 @@ static int perf_ret(struct fx_perftrace *p, const char *s, const char *e,
 			return 0;
 		}
 	}
-	return pfail(p, "expected an errno name after '= -1', found '%.*s'",
+	return fx_tr_li_fail(&p->li, "expected an errno name after '= -1', found '%.*s'",
 		     (int)(e - s), s);
 }
 
@@ -431,8 +403,9 @@ static const char *close_paren(const char *s, const char *e)
 	return NULL;
 }
 
-static int parse(struct fx_perftrace *p, const char *s, const char *e)
+static int parse(void *pp, const char *s, const char *e)
 {
+	struct fx_perftrace *p = pp;
 	struct fx_trace_rec r = { 0 };
 	uint64_t t = 0, dur = 0, id;
 	bool notime = false;
@@ -459,7 +432,7 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 		p->st.other++;
 		return 0;
 	} else if (!scan_time(&s, e, 1000000, &t)) {
-		return pfail(p, "expected a time in ms");
+		return fx_tr_li_fail(&p->li, "expected a time in ms");
 	}
 	/*
 	 * perf 6.1 prints the entry of a call that began before its first
@@ -473,38 +446,38 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 	}
 	s = skip_sp(s, e);
 	if (s == e || *s != '(')
-		return pfail(p, "expected '( DURATION ms):' after the time");
+		return fx_tr_li_fail(&p->li, "expected '( DURATION ms):' after the time");
 	s = skip_sp(s + 1, e);
 	if (s < e && is_digit(*s)) {
 		if (!scan_time(&s, e, 1000000, &dur))
-			return pfail(p, "expected a duration in ms");
+			return fx_tr_li_fail(&p->li, "expected a duration in ms");
 		if (dur >= 1ull << 63) {	/* wrapped below zero too */
 			dur = 0;		/* unknown */
 			p->st.wrapped++;
 		}
 		s = skip_sp(s, e);
 		if (e - s < 2 || memcmp(s, "ms", 2))
-			return pfail(p, "expected 'ms' after the duration");
+			return fx_tr_li_fail(&p->li, "expected 'ms' after the duration");
 		s = skip_sp(s + 2, e);
 	}
 	if (e - s < 2 || memcmp(s, "):", 2))
-		return pfail(p, "expected '):' after the duration");
+		return fx_tr_li_fail(&p->li, "expected '):' after the duration");
 	name = perf_tid(s + 2, e, &tid);
 	if (!name)
-		return pfail(p, "expected 'COMM/TID NAME(...)' after the duration");
+		return fx_tr_li_fail(&p->li, "expected 'COMM/TID NAME(...)' after the duration");
 
 	if (notime && (e - name < 3 || memcmp(name, "...", 3)))
-		return pfail(p, "expected a time in ms for a call ('?' only for '[continued]' lines)");
+		return fx_tr_li_fail(&p->li, "expected a time in ms for a call ('?' only for '[continued]' lines)");
 	if (e - name >= 3 && !memcmp(name, "...", 3)) {	/* [continued] */
 		const char *n = skip_sp(name + 3, e);
 
 		if (e - n < 12 || memcmp(n, "[continued]:", 12))
-			return pfail(p, "expected '... [continued]: NAME())'");
+			return fx_tr_li_fail(&p->li, "expected '... [continued]: NAME())'");
 		n = skip_sp(n + 12, e);
 		open = memchr(n, '(', (size_t)(e - n));
 		if (!open || !(close = close_paren(open, e)) ||
 		    close + 1 >= e || close[1] != ')')
-			return pfail(p, "expected '... [continued]: NAME())'");
+			return fx_tr_li_fail(&p->li, "expected '... [continued]: NAME())'");
 		c = pcall_of((struct span){ n, open });
 		th = pthr_find(p, tid);
 		if (c == PC_OTHER && !th) {
@@ -527,14 +500,14 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 			if (id == UINT64_MAX)	/* a call not recorded */
 				return 0;
 			{
-				struct fx_trace_rec *q = fx_trq_get(p->q, id);
+				struct fx_trace_rec *q = fx_trq_get(p->li.q, id);
 
 				if (!q)
 					return 0;	/* left already (window) */
 				q->ret = ret;
 				q->dur_ns = dur;
 			}
-			return fx_trq_done(p->q, id);
+			return fx_trq_done(p->li.q, id);
 		}
 	}
 
@@ -543,7 +516,7 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 	close = close_paren(open, e);
 	if (!close) {
 		/* a call in flight: "NAME(args) ..." keeps its ')' */
-		return pfail(p, "expected ')' closing %.*s(...",
+		return fx_tr_li_fail(&p->li, "expected ')' closing %.*s(...",
 			     (int)(open - name), name);
 	}
 	r.t_ns = t;
@@ -584,7 +557,7 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 		if (th) {
 			id = th->id;
 			pthr_del(p, th);
-			if (id != UINT64_MAX && (rc = fx_trq_done(p->q, id)))
+			if (id != UINT64_MAX && (rc = fx_trq_done(p->li.q, id)))
 				return rc;
 		}
 		if (c == PC_OTHER) {
@@ -592,7 +565,7 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 			return inflight ? pthr_add(p, tid, UINT64_MAX) : 0;
 		}
 		p->st.calls++;
-		rc = fx_trq_add(p->q, &r, 1, inflight, &id);
+		rc = fx_trq_add(p->li.q, &r, 1, inflight, &id);
 		if (rc)
 			return rc;
 		return inflight ? pthr_add(p, tid, id) : 0;
@@ -602,58 +575,21 @@ static int parse(struct fx_perftrace *p, const char *s, const char *e)
 int fx_perftrace_feed(struct fx_perftrace *p, const char *line, size_t len,
 		      char *err, size_t errlen)
 {
-	const char *e = line + len;
-	struct fx_perftrace_stats save = p->st;
-	int rc;
-
-	if (e > line && e[-1] == '\n')
-		e--;
-	if (e > line && e[-1] == '\r')
-		e--;
-	p->st.lines++;
-	rc = parse(p, line, e);
-	if (rc == -EINVAL) {
-		snprintf(err, errlen, "%s:%llu: %s", p->name,
-			 (unsigned long long)p->st.lines, p->msg);
-		save.lines = p->st.lines;
-		save.bad++;
-		if (!save.first_bad_line) {
-			save.first_bad_line = p->st.lines;
-			snprintf(save.first_bad, sizeof(save.first_bad), "%s",
-				 err);
-		}
-		p->st = save;
-	}
-	p->st.evicted = fx_trq_evicted(p->q);
-	p->st.late = fx_trq_late(p->q);
-	return rc;
+	return fx_tr_li_feed(&p->li, line, len, err, errlen);
 }
 
 int fx_perftrace_finish(struct fx_perftrace *p)
 {
-	int rc = fx_trq_flush(p->q);
-
 	p->nthr = 0;
-	p->st.evicted = fx_trq_evicted(p->q);
-	p->st.late = fx_trq_late(p->q);
-	return rc;
-}
-
-static int perf_feed(void *p, const char *line, size_t len, char *err,
-		     size_t errlen)
-{
-	return fx_perftrace_feed(p, line, len, err, errlen);
+	return fx_tr_li_finish(&p->li);
 }
 
 int fx_perftrace_run(struct fx_perftrace *p, FILE *in, bool skip_bad,
 		     char *err, size_t errlen)
 {
-	int rc;
+	int rc = fx_tr_li_run(&p->li, in, skip_bad, err, errlen);
 
-	rc = fx_tr_run_lines(in, p->name, skip_bad, perf_feed, p, err, errlen);
-	if (!rc)
-		rc = fx_perftrace_finish(p);
-	return rc;
+	return rc ? rc : fx_perftrace_finish(p);
 }
 
 const struct fx_perftrace_stats *fx_perftrace_stats(const struct fx_perftrace *p)
@@ -665,7 +601,7 @@ void fx_perftrace_free(struct fx_perftrace *p)
 {
 	if (!p)
 		return;
-	fx_trq_free(p->q);
+	fx_tr_li_fini(&p->li);
 	free(p->thr);
 	free(p);
 }

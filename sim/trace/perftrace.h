@@ -25,23 +25,17 @@
 
 #define FX_PERFTRACE_WINDOW	FX_TR_WINDOW	/* default reorder window, records */
 
-/* every line is counted in exactly one of the first group */
+/* every line is counted in exactly one of calls, continued, other, blank
+ * and bad */
 struct fx_perftrace_stats {
-	uint64_t lines;		/* lines fed */
+	FX_TR_LCOUNT;		/* lines, bad, records, never_finished,
+				   evicted, late, first_bad... */
 	uint64_t calls;		/* call lines (finished, or ending in "...") */
 	uint64_t continued;	/* "... [continued]: NAME())" lines */
 	uint64_t other;		/* other calls and perf's notes (skipped) */
 	uint64_t blank;
-	uint64_t bad;		/* malformed lines */
-	uint64_t records;	/* records emitted */
-	uint64_t never_finished;/* calls emitted as FX_TR_UNFINISHED */
-	uint64_t evicted;	/* ... because they outlasted the window */
-	uint64_t late;		/* records that came later than the lag
-				   allows, moved up to the time written */
 	uint64_t orphan_continued;/* [continued] lines without their start */
 	uint64_t wrapped;	/* times perf printed wrapped below zero */
-	uint64_t first_bad_line;
-	char first_bad[256];
 };
 
 struct fx_perftrace;

@@ -655,8 +655,10 @@ static int slept(struct fx_openloop *ol, const struct fx_trace_rec *rec,
 		ol->res.max_waiters = ol->nqueued;
 	th->wait_seq = ++ol->seq;
 	th->timed = timed;
+	/* unfinished, or woken without a duration: until the end, or until
+	 * the thread's next call (get_thread() ends the wait then) */
 	return heap_push(ol, (struct pend){
-		.t = rec->ret == FX_TR_UNFINISHED ? UINT64_MAX :
+		.t = rec->ret == FX_TR_UNFINISHED || !rec->dur_ns ? UINT64_MAX :
 		     rec->t_ns + rec->dur_ns,
 		.seq = th->wait_seq, .thr = (uint32_t)(th - ol->thr) });
 }

@@ -114,6 +114,9 @@ bool fx_tstats_blocked(const struct fx_trace_rec *rec)
 		return false;
 	if (rec->ret == FX_TR_UNFINISHED)
 		return true;
+	/* woken, but the tracer gave no duration (perf's untimed lines) */
+	if (!rec->dur_ns && rec->ret == 0)
+		return true;
 	return rec->dur_ns > 0 &&
 	       (rec->ret >= 0 || rec->ret == -ETIMEDOUT || rec->ret == -EINTR);
 }
@@ -414,7 +417,7 @@ int fx_tstats_add(struct fx_tstats *s, const struct fx_trace_rec *rec)
 		s->waits++;
 	if (fx_tstats_blocked(rec)) {
 		s->waits_blocked++;
-		if (rec->ret != FX_TR_UNFINISHED)
+		if (rec->ret != FX_TR_UNFINISHED && rec->dur_ns)
 			fx_qhist_add(s->blocked_ns, rec->dur_ns);
 		advance(s, rec->t_ns);
 		p->cur++;

@@ -265,6 +265,29 @@ static void test_replay_thread_new(void **state)
 	replay_xz_threads(false);
 }
 
+/*
+ * A woken wait without a duration (perf's untimed '[continued]' lines)
+ * sleeps until its thread's next call: the wake at 200 finds it.
+ */
+static void test_replay_no_duration(void **state)
+{
+	struct fx_trace_rec recs[] = {
+		fut(100, 0, 10, 11, FX_OP_WAIT | P, A, 0, 0),
+		fut(200, 10, 10, 12, FX_OP_WAKE | P, A, 1, 1),
+		fut(300, 10, 10, 11, FX_OP_WAKE | P, B, 1, 0),
+	};
+	struct fx_openloop *ol = ol_new("global", 1);
+	const struct fx_openloop_result *r = fx_openloop_result(ol);
+
+	(void)state;
+	feed(ol, recs, 3);
+	assert_int_equal(fx_openloop_finish(ol), 0);
+	assert_int_equal(r->blocked, 1);
+	assert_int_equal(r->forced, 0);
+	assert_int_equal(r->ops->walked.max, 1);
+	fx_openloop_free(ol);
+}
+
 static void test_replay_cross_process(void **state)
 {
 	struct fx_trace_rec recs[] = {
@@ -847,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_stats_unfinished_and_order),
 		cmocka_unit_test(test_replay_one_bucket),
 		cmocka_unit_test(test_replay_thread_new),
+		cmocka_unit_test(test_replay_no_duration),
 		cmocka_unit_test(test_replay_cross_process),
 		cmocka_unit_test(test_replay_fast_paths),
 		cmocka_unit_test(test_replay_shared_map_and_requeue),

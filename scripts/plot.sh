@@ -256,6 +256,33 @@ RUN_COLS='workload,wopts,topology,topo_label,cpus,nodes,hasher,layout,slots,'\
 'walked_p99,walked_max,remote_share,ctx_switches,ipis,idle_exits,'\
 'migrations,timeouts'
 AWK_LIB=$(cat "$(dirname "$0")/lib/csv.awk")'
+# input_end(what[, norows]): at the end of a CSV: stop if a line failed,
+# fail without a header or without rows (norows: the message)
+function input_end(what, norows) {
+	if (failed)
+		exit 3
+	if (!NCOL)
+		fail("no header line: not a " what)
+	if (!NR_ROWS)
+		fail(norows != "" ? norows : "no data rows")
+}
+# run_json_configs(): at the end of a run JSON sidecar read by jtokline():
+# parse it, check that it is one (version 1), return the number of configs
+function run_json_configs(    nc) {
+	if (failed)
+		exit 3
+	jparse()
+	if (!JOBJ[""])
+		fail("not a futexsim run JSON: the top level is not an object")
+	if (JV[".futexsim"] != "run")
+		fail("not a futexsim run JSON: \"futexsim\" is \"" JV[".futexsim"] "\", expected \"run\"")
+	if (JV[".version"] != "1")
+		fail("version " JV[".version"] " of the run JSON is not supported (expected 1)")
+	nc = JLEN[".configs"]
+	if (!(".configs" in JLEN) || !nc)
+		fail("no \"configs\" array, or an empty one")
+	return nc
+}
 # figname(base): a figure file name not used yet in this run
 function figname(base,    b, u) {
 	b = base
@@ -572,12 +599,7 @@ plot_throughput() {
 	awk -v src="$csv" -v dir="$work" -v RUN_COLS="$RUN_COLS" "$AWK_LIB"'
 	{ run_line($0) }
 	END {
-		if (failed)
-			exit 3
-		if (!NCOL)
-			fail("no header line: not a futexsim run CSV")
-		if (!NR_ROWS)
-			fail("no data rows")
+		input_end("futexsim run CSV")
 		for (r = 1; r <= NR_ROWS; r++) {
 			t = num(r, "threads"); v = num(r, "throughput_ops_s")
 			if (t < 1 || t != int(t))
@@ -664,12 +686,7 @@ plot_lockwait() {
 	awk -v src="$csv" -v dir="$work" -v RUN_COLS="$RUN_COLS" "$AWK_LIB"'
 	{ run_line($0) }
 	END {
-		if (failed)
-			exit 3
-		if (!NCOL)
-			fail("no header line: not a futexsim run CSV")
-		if (!NR_ROWS)
-			fail("no data rows")
+		input_end("futexsim run CSV")
 		for (r = 1; r <= NR_ROWS; r++) {
 			ops = num(r, "futex_ops"); own = num(r, "lock_wait_own_ns")
 			frn = num(r, "lock_wait_foreign_ns"); t = num(r, "threads")
@@ -745,20 +762,7 @@ plot_latency_cdf() {
 	awk -v src="$csv" -v dir="$work" "$AWK_LIB"'
 	{ jtokline($0) }
 	END {
-		if (failed)
-			exit 3
-		jparse()
-		if (!JOBJ[""])
-			fail("not a futexsim run JSON: the top level is not an object")
-		if (JV[".futexsim"] != "run")
-			fail("not a futexsim run JSON: \"futexsim\" is \"" JV[".futexsim"] "\", expected \"run\"")
-		if (JV[".version"] != "1")
-			fail("version " JV[".version"] " of the run JSON is not supported (expected 1)")
-		if (!(".configs" in JLEN))
-			fail("no \"configs\" array")
-		nc = JLEN[".configs"]
-		if (!nc)
-			fail("\"configs\" is empty")
+		nc = run_json_configs()
 		split("workload wopts topology hasher layout slots threads seed", need, " ")
 		for (c = 0; c < nc; c++) {
 			pre = ".configs." c
@@ -982,12 +986,7 @@ function pextra(r, skip,    i, out, k) {
 	return out
 }
 function bench_end() {
-	if (failed)
-		exit 3
-	if (!NCOL)
-		fail("no header line: not a \"make bench\" bench.csv")
-	if (!NR_ROWS)
-		fail("no data rows (every benchmark skipped?)")
+	input_end("\"make bench\" bench.csv", "no data rows (every benchmark skipped?)")
 }
 '
 
@@ -1847,12 +1846,7 @@ function rnum(r, c,    v) {
 	return v + 0
 }
 function replay_end() {
-	if (failed)
-		exit 3
-	if (!NCOL)
-		fail("no header line: not a " what)
-	if (!NR_ROWS)
-		fail("no data rows")
+	input_end(what)
 }
 function slotname(s) {
 	return s == 0 ? "kernel size" : s " slots"
@@ -2156,18 +2150,7 @@ plot_wake_nodes() {
 		return JV[p] + 0
 	}
 	END {
-		if (failed)
-			exit 3
-		jparse()
-		if (!JOBJ[""])
-			fail("not a futexsim run JSON: the top level is not an object")
-		if (JV[".futexsim"] != "run")
-			fail("not a futexsim run JSON: \"futexsim\" is \"" JV[".futexsim"] "\", expected \"run\"")
-		if (JV[".version"] != "1")
-			fail("version " JV[".version"] " of the run JSON is not supported (expected 1)")
-		nc = JLEN[".configs"]
-		if (!nc)
-			fail("no \"configs\" array, or an empty one")
+		nc = run_json_configs()
 		f = pct == "mean" ? "mean_ns" : pct "_ns"
 		split("workload wopts topology hasher layout slots threads seed", need, " ")
 		for (c = 0; c < nc; c++) {

@@ -22,30 +22,8 @@ if ! command -v gnuplot >/dev/null 2>&1; then
 	exit 0
 fi
 
-# is_fig FILE: a non-empty PNG or SVG
-is_fig() {
-	[ -s "$1" ] || return 1
-	case $1 in
-	*.png) [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '211PNG' ] ;;
-	*.svg) grep -q '<svg' "$1" && grep -q '</svg>' "$1" ;;
-	*) return 1 ;;
-	esac
-}
-
-# expect_figs DIR BASE... : each BASE.png and BASE.svg is a figure, and
-# DIR holds nothing else
-expect_figs() {
-	d=$1; shift
-	n=0
-	for b in "$@"; do
-		for e in png svg; do
-			n=$((n + 1))
-			is_fig "$d/$b.$e" || { echo "FAIL: $d/$b.$e missing or not a $e"; fail=1; }
-		done
-	done
-	have=$(ls -A "$d" 2>/dev/null | wc -l)
-	[ "$have" -eq "$n" ] || { echo "FAIL: $d holds $have files, wanted $n:"; ls -A "$d"; fail=1; }
-}
+bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib/figcheck.sh"
 
 # has FILE TEXT WHAT: FILE contains TEXT, else FAIL "WHAT"
 has() {

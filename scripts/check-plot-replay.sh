@@ -20,19 +20,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 fails=0
 bad() { echo "check-plot-replay: FAIL: $*" >&2; fails=$((fails + 1)); }
 
-# expect DIR BASE... - exactly these figures (BASE.png, BASE.svg)
-expect() {
-	d=$1; shift
-	n=0
-	for b in "$@"; do
-		[ -s "$d/$b.png" ] && [ "$(head -c 4 "$d/$b.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
-			bad "$d/$b.png missing or not a PNG"
-		[ -s "$d/$b.svg" ] && grep -q '</svg>' "$d/$b.svg" || bad "$d/$b.svg missing or not an SVG"
-		n=$((n + 2))
-	done
-	have=$(ls -A "$d" 2>/dev/null | wc -l)
-	[ "$have" -eq "$n" ] || bad "$d holds $have files, expected $n: $(ls -A "$d" | tr '\n' ' ')"
-}
+. "$here/lib/figcheck.sh"
 # has FILE TEXT... - the SVG's text holds each TEXT
 has() {
 	f=$1; shift
@@ -48,7 +36,7 @@ run() {
 # (1) replay-rate: one figure per trace x layout, one line per hasher,
 # slots=0 a dashed line
 run replay-rate "$fix/replay.csv" "$tmp/rate"
-expect "$tmp/rate" replay-rate-zstd-mt-global replay-rate-zstd-mt-private \
+expect_figs "$tmp/rate" replay-rate-zstd-mt-global replay-rate-zstd-mt-private \
 	replay-rate-sort-parallel-global replay-rate-sort-parallel-private
 f=$tmp/rate/replay-rate-zstd-mt-global.svg
 has "$f" 'trace zstd-mt, layout global' '2 CPUs, 1 node(s), hash seed 0, 862 calls replayed' \
@@ -60,7 +48,7 @@ awk -F, 'NR == 2 { print $0 ",copies,copy_mode"; next } NR > 2 { print $0 ",4,pr
 	"$fix/replay.csv" >"$tmp/copies.csv"
 tail -n +3 "$fix/replay.csv" | sed 's/$/,1,process/' >>"$tmp/copies.csv"
 run replay-rate "$tmp/copies.csv" "$tmp/cop"
-expect "$tmp/cop" replay-rate-zstd-mt_x4-global replay-rate-zstd-mt_x4-private \
+expect_figs "$tmp/cop" replay-rate-zstd-mt_x4-global replay-rate-zstd-mt_x4-private \
 	replay-rate-sort-parallel_x4-global replay-rate-sort-parallel_x4-private \
 	replay-rate-zstd-mt-global replay-rate-zstd-mt-private \
 	replay-rate-sort-parallel-global replay-rate-sort-parallel-private
@@ -69,14 +57,14 @@ has "$tmp/cop/replay-rate-zstd-mt_x4-global.svg" 'trace zstd-mt x4, layout globa
 # (2) replay-occupancy: one figure per trace, a bar per layout x size x
 # hasher and the ideal
 run replay-occupancy "$fix/replay.csv" "$tmp/occ"
-expect "$tmp/occ" replay-occ-zstd-mt replay-occ-sort-parallel
+expect_figs "$tmp/occ" replay-occ-zstd-mt replay-occ-sort-parallel
 f=$tmp/occ/replay-occ-zstd-mt.svg
 has "$f" 'trace zstd-mt: 2 CPUs, 1 node(s)' 'mean over 53 occupancy samples' \
 	'global, kernel size' 'private, 256 slots' 'ideal random hash' 'keys per non-empty bucket (mean)'
 
 # (3) replay-series: one figure per trace, three panels
 run replay-series "$fix/replay-series.csv" "$tmp/ser"
-expect "$tmp/ser" replay-series-zstd-mt replay-series-sort-parallel
+expect_figs "$tmp/ser" replay-series-zstd-mt replay-series-sort-parallel
 has "$tmp/ser/replay-series-zstd-mt.svg" 'trace zstd-mt' 'jhash2/private/16 slots' \
 	'xxh3/global/256 slots' 'waiters queued' 'non-empty buckets' 'longest chain (waiters)' \
 	'trace time since the first record (s)'
@@ -84,12 +72,12 @@ has "$tmp/ser/replay-series-sort-parallel.svg" '16 slots (16 buckets)' 'jhash2/p
 # CRLF line ends
 sed 's/$/\r/' "$fix/replay-series.csv" >"$tmp/crlf.csv"
 run replay-series "$tmp/crlf.csv" "$tmp/ser2"
-expect "$tmp/ser2" replay-series-zstd-mt replay-series-sort-parallel
+expect_figs "$tmp/ser2" replay-series-zstd-mt replay-series-sort-parallel
 
 # (4) wake-nodes: one heatmap per configuration but the seed; p99 too
 T=package_2_numa_1_core_2_pu_1
 run wake-nodes "$fix/run.csv.json" "$tmp/wn"
-expect "$tmp/wn" wake-nodes-perf-wake-$T-global-jhash2-t4 wake-nodes-perf-wake-$T-pernode-jhash2-t4 \
+expect_figs "$tmp/wn" wake-nodes-perf-wake-$T-global-jhash2-t4 wake-nodes-perf-wake-$T-pernode-jhash2-t4 \
 	wake-nodes-perf-wake-$T-global-xxh3-t4 wake-nodes-perf-wake-$T-pernode-xxh3-t4
 f=$tmp/wn/wake-nodes-perf-wake-$T-global-jhash2-t4.svg
 has "$f" 'wake-up latency p50 by waker node x wakee node' \
@@ -162,12 +150,12 @@ if [ -n "$fx" ] && [ -x "$fx" ] && command -v xz >/dev/null 2>&1; then
 	if (cd "$tmp" && "$fx" trace replay zstd-mt.fxt --hash jhash2,xxh3 --layout global,private \
 		--slots 0,16,64 --cpus 2 --sample 64 --out real.csv $ser) >/dev/null 2>"$tmp/out"; then
 		run replay-rate "$tmp/real.csv" "$tmp/real-rate"
-		expect "$tmp/real-rate" replay-rate-zstd-mt-global replay-rate-zstd-mt-private
+		expect_figs "$tmp/real-rate" replay-rate-zstd-mt-global replay-rate-zstd-mt-private
 		run replay-occupancy "$tmp/real.csv" "$tmp/real-occ"
-		expect "$tmp/real-occ" replay-occ-zstd-mt
+		expect_figs "$tmp/real-occ" replay-occ-zstd-mt
 		if [ -n "$ser" ]; then
 			run replay-series "$tmp/real-series.csv" "$tmp/real-ser"
-			expect "$tmp/real-ser" replay-series-zstd-mt
+			expect_figs "$tmp/real-ser" replay-series-zstd-mt
 		fi
 	else
 		bad "trace replay failed: $(cat "$tmp/out")"
@@ -176,7 +164,7 @@ if [ -n "$fx" ] && [ -x "$fx" ] && command -v xz >/dev/null 2>&1; then
 		--topology "package:2 numa:1 core:2 pu:1" --out "$tmp/run.csv" -- -w 1 >/dev/null 2>"$tmp/out"; then
 		if grep -q '"wake_nodes"' "$tmp/run.csv.json"; then
 			run wake-nodes "$tmp/run.csv.json" "$tmp/real-wn"
-			expect "$tmp/real-wn" wake-nodes-perf-wake-$T-global-jhash2-t4 wake-nodes-perf-wake-$T-pernode-jhash2-t4
+			expect_figs "$tmp/real-wn" wake-nodes-perf-wake-$T-global-jhash2-t4 wake-nodes-perf-wake-$T-pernode-jhash2-t4
 		fi
 	else
 		bad "futexsim run failed: $(cat "$tmp/out")"

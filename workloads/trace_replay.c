@@ -1086,36 +1086,33 @@ static int tr_share(struct tr_run *r)
 
 /* ---- holding a wake until the waits it released are queued ---- */
 
-static bool tr_deps_ready(const struct tr_run *r, const struct tr_thread *t,
-			  const struct tr_op *op)
+/*
+ * tr_deps_met - each call @d[0..n) of @t's copy has returned, or, with
+ * @queued_ok, is a wait asleep in the core
+ */
+static bool tr_deps_met(const struct tr_run *r, const struct tr_thread *t,
+			const struct tr_dep *d, uint32_t n, bool queued_ok)
 {
-	for (uint32_t i = 0; i < op->pre_n; i++) {
-		const struct tr_dep *d = &r->pre[op->pre_first + i];
+	for (uint32_t i = 0; i < n; i++) {
 		const struct tr_thread *w =
-			&r->threads[t->copy * r->nbase + d->th];
+			&r->threads[t->copy * r->nbase + d[i].th];
 
-		/* a prior wake must have returned, a prior wait be queued */
-		if (w->next < d->op || (w->next == d->op &&
-					!(w->ops[d->op].wait && w->queued)))
-			return false;
-	}
-	for (uint32_t i = 0; i < op->after_n; i++) {
-		const struct tr_dep *d = &r->after[op->after_first + i];
-		const struct tr_thread *w =
-			&r->threads[t->copy * r->nbase + d->th];
-
-		if (w->next < d->op || (w->next == d->op && !w->queued))
-			return false;
-	}
-	for (uint32_t i = 0; i < op->dep_n; i++) {
-		const struct tr_dep *d = &r->deps[op->dep_first + i];
-		const struct tr_thread *w =
-			&r->threads[t->copy * r->nbase + d->th];
-
-		if (w->next < d->op || (w->next == d->op && !w->queued))
+		if (w->next < d[i].op ||
+		    (w->next == d[i].op && !(queued_ok && w->queued)))
 			return false;
 	}
 	return true;
+}
+
+/* the prior wakes have returned, the waits to queue behind and the
+ * waits @op releases are queued */
+static bool tr_deps_ready(const struct tr_run *r, const struct tr_thread *t,
+			  const struct tr_op *op)
+{
+	return tr_deps_met(r, t, &r->pre[op->pre_first], op->pre_n, false) &&
+	       tr_deps_met(r, t, &r->after[op->after_first], op->after_n,
+			   true) &&
+	       tr_deps_met(r, t, &r->deps[op->dep_first], op->dep_n, true);
 }
 
 /* tr_recheck - unpark the held wakes whose waits are all queued now */

@@ -43,49 +43,53 @@ struct cm {
 	size_t nedge, ecap;
 };
 
-static const struct fx_causal_wait *sort_w;
-static const uint32_t *sort_key;
+/*
+ * The comparators take their arrays through qsort_r()'s argument: waits
+ * and their keys from the match (struct cm), the wakes array, or the
+ * sweep's points (struct pts).
+ */
+#define CMP_IDX(a, b)	((a) < (b) ? -1 : (a) > (b))
+#define CMP_U64(x, y)	do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
 
-static int cmp_wait(const void *pa, const void *pb)
+/* by futex, then entry time, then index */
+static int cmp_wait(const void *pa, const void *pb, void *arg)
 {
+	const struct cm *c = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
-	if (sort_key[a] != sort_key[b])
-		return sort_key[a] < sort_key[b] ? -1 : 1;
-	if (sort_w[a].t_in != sort_w[b].t_in)
-		return sort_w[a].t_in < sort_w[b].t_in ? -1 : 1;
-	return a < b ? -1 : a > b;
+	CMP_U64(c->wkey[a], c->wkey[b]);
+	CMP_U64(c->w[a].t_in, c->w[b].t_in);
+	return CMP_IDX(a, b);
 }
 
 /* by return time, then index: the order a wake releases in */
-static int cmp_out(const void *pa, const void *pb)
+static int cmp_out(const void *pa, const void *pb, void *arg)
 {
+	const struct cm *c = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
-	if (sort_w[a].t_out != sort_w[b].t_out)
-		return sort_w[a].t_out < sort_w[b].t_out ? -1 : 1;
-	return a < b ? -1 : a > b;
+	CMP_U64(c->w[a].t_out, c->w[b].t_out);
+	return CMP_IDX(a, b);
 }
 
 /* by entry time, then index: the order waiters queued in */
-static int cmp_in(const void *pa, const void *pb)
+static int cmp_in(const void *pa, const void *pb, void *arg)
 {
+	const struct cm *c = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
-	if (sort_w[a].t_in != sort_w[b].t_in)
-		return sort_w[a].t_in < sort_w[b].t_in ? -1 : 1;
-	return a < b ? -1 : a > b;
+	CMP_U64(c->w[a].t_in, c->w[b].t_in);
+	return CMP_IDX(a, b);
 }
 
-static const struct fx_causal_wake *sort_k;
-
-static int cmp_wake(const void *pa, const void *pb)
+/* wakes by entry time, then index */
+static int cmp_wake(const void *pa, const void *pb, void *arg)
 {
+	const struct fx_causal_wake *k = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
 
-	if (sort_k[a].t_in != sort_k[b].t_in)
-		return sort_k[a].t_in < sort_k[b].t_in ? -1 : 1;
-	return a < b ? -1 : a > b;
+	CMP_U64(k[a].t_in, k[b].t_in);
+	return CMP_IDX(a, b);
 }
 
 /* key_get - the index of futex (@space, @uaddr); made when @make */
@@ -209,7 +213,7 @@ static int release(struct cm *c, struct ckey *a, struct ckey *b, uint32_t m,
 	memcpy(cand, a->act, na * sizeof(*cand));
 	if (nb)
 		memcpy(cand + na, b->act, nb * sizeof(*cand));
-	qsort(cand, n, sizeof(*cand), cmp_out);
+	qsort_r(cand, n, sizeof(*cand), cmp_out, c);
 	for (size_t i = 0; i < n && i < m; i++)
 		if (dep_push(c, cand[i], wake)) {
 			free(cand);
@@ -239,7 +243,7 @@ static int requeue(struct cm *c, struct ckey *from, struct ckey *to,
 
 	if (!from->nact || !m || from == to)
 		return 0;
-	qsort(from->act, from->nact, sizeof(uint32_t), cmp_in);
+	qsort_r(from->act, from->nact, sizeof(uint32_t), cmp_in, c);
 	moved = from->nact < m ? from->nact : m;
 	for (size_t i = 0; i < moved; i++)
 		if (act_push(to, from->act[i]))
@@ -359,10 +363,7 @@ int fx_causal_match(const struct fx_causal_wait *w, size_t nw,
 		if (key_get(&c, w[i].space, w[i].uaddr, true, &c.wkey[i]))
 			goto out;
 	}
-	sort_w = w;
-	sort_key = c.wkey;
-	sort_k = k;
-	qsort(c.order, nw, sizeof(uint32_t), cmp_wait);
+	qsort_r(c.order, nw, sizeof(uint32_t), cmp_wait, &c);
 	for (size_t i = 0; i < nw; ) {
 		struct ckey *ck = &c.keys[c.wkey[c.order[i]]];
 		size_t j = i;
@@ -375,7 +376,7 @@ int fx_causal_match(const struct fx_causal_wait *w, size_t nw,
 	}
 	for (size_t i = 0; i < nk; i++)
 		worder[i] = (uint32_t)i;
-	qsort(worder, nk, sizeof(uint32_t), cmp_wake);
+	qsort_r(worder, nk, sizeof(uint32_t), cmp_wake, (void *)k);
 	for (size_t i = 0; i < nk; i++)
 		if ((rc = one_wake(&c, worder[i])))
 			goto out;
@@ -412,32 +413,31 @@ void fx_causal_free(struct fx_causal *c)
  * The sweep visits two points per wake (its entry, its return) and one
  * per wait (its entry): point = event index * 2 + (1 for a return).
  */
-static const struct fx_causal_ev *sort_ev;
-static const uint32_t *sort_evkey;
-static uint64_t sort_slack;
+struct pts {
+	const struct fx_causal_ev *ev;
+	const uint32_t *key;		/* [event] futex index */
+	uint64_t slack;
+};
 
 /* a return counts @slack later: "before" must be by more than that */
-static uint64_t pt_time(uint32_t p)
+static uint64_t pt_time(const struct pts *x, uint32_t p)
 {
-	const struct fx_causal_ev *e = &sort_ev[p >> 1];
+	const struct fx_causal_ev *e = &x->ev[p >> 1];
 
-	return (p & 1) ? e->t_out + sort_slack : e->t_in;
+	return (p & 1) ? e->t_out + x->slack : e->t_in;
 }
 
 /* by futex, time, entries before returns at one time (a tie is no proof
  * of order), then index */
-static int cmp_pt(const void *pa, const void *pb)
+static int cmp_pt(const void *pa, const void *pb, void *arg)
 {
+	const struct pts *x = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	uint64_t ta = pt_time(a), tb = pt_time(b);
 
-	if (sort_evkey[a >> 1] != sort_evkey[b >> 1])
-		return sort_evkey[a >> 1] < sort_evkey[b >> 1] ? -1 : 1;
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	if ((a & 1) != (b & 1))
-		return (a & 1) < (b & 1) ? -1 : 1;
-	return a < b ? -1 : a > b;
+	CMP_U64(x->key[a >> 1], x->key[b >> 1]);
+	CMP_U64(pt_time(x, a), pt_time(x, b));
+	CMP_U64(a & 1, b & 1);
+	return CMP_IDX(a, b);
 }
 
 int fx_causal_prior(const struct fx_causal_ev *ev, size_t nev,
@@ -471,10 +471,8 @@ int fx_causal_prior(const struct fx_causal_ev *ev, size_t nev,
 		if (ev[i].wake)
 			pts[npts++] = (uint32_t)(2 * i + 1);
 	}
-	sort_ev = ev;
-	sort_evkey = key;
-	sort_slack = slack_ns;
-	qsort(pts, npts, sizeof(uint32_t), cmp_pt);
+	qsort_r(pts, npts, sizeof(uint32_t), cmp_pt,
+		&(struct pts){ ev, key, slack_ns });
 	/* last[]: per futex, the latest returned wake of each actor */
 	for (size_t i = 0; i < npts; i++) {
 		uint32_t e = pts[i] >> 1;
